@@ -1,0 +1,32 @@
+import { Command, Flags } from '@oclif/core';
+import { EXIT } from '../../cli/output';
+import { loadRulesOrExplain } from '../../cli/rules';
+
+export default class RulesList extends Command {
+  static override summary = 'List every rule with its severity, scope and guide section';
+  static override flags = {
+    rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true }),
+    json: Flags.boolean({ description: 'print JSON' }),
+    scope: Flags.string({ description: 'only rules of this scope', options: ['domain', 'host', 'guest', 'cross'] }),
+    area: Flags.string({ description: 'only rules of this area', options: ['security', 'performance', 'availability'] }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(RulesList);
+    const { rules, errors } = loadRulesOrExplain(flags.rules);
+    for (const e of errors) process.stderr.write(`vmaudit: invalid rule: ${e}\n`);
+    const shown = rules
+      .map((r) => r.rule)
+      .filter((r) => (!flags.scope || r.scope === flags.scope) && (!flags.area || r.area === flags.area))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (flags.json) {
+      process.stdout.write(JSON.stringify(shown.map((r) => ({ id: r.id, title: r.title, severity: r.severity, area: r.area, scope: r.scope, guide: r.guide, tags: r.tags ?? [] })), null, 2) + '\n');
+    } else {
+      const w = Math.max(...shown.map((r) => r.id.length), 2);
+      process.stdout.write(`${'ID'.padEnd(w)}  ${'SEVERITY'.padEnd(8)}  ${'SCOPE'.padEnd(6)}  ${'GUIDE SECTION'.padEnd(38)}  TITLE\n`);
+      for (const r of shown) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.scope.padEnd(6)}  ${r.guide.join(', ').padEnd(38)}  ${r.title}\n`);
+      process.stdout.write(`${shown.length} rules\n`);
+    }
+    if (errors.length) this.exit(EXIT.USAGE);
+  }
+}

@@ -1,0 +1,22 @@
+import { Args, Command, Flags } from '@oclif/core';
+import { EXIT } from '../../cli/output';
+import { loadRulesOrExplain } from '../../cli/rules';
+import { ruleMarkdown } from '../../report/common';
+
+export default class RulesShow extends Command {
+  static override summary = "Show a rule's documentation: rationale, what is checked, remediation, references";
+  static override args = { id: Args.string({ description: 'rule id, e.g. DOM-SEC-001', required: true }) };
+  static override flags = { rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true }) };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(RulesShow);
+    const { rules } = loadRulesOrExplain(flags.rules);
+    const rule = rules.find((r) => r.rule.id.toUpperCase() === args.id.toUpperCase());
+    if (!rule) {
+      const near = rules.filter((r) => r.rule.id.startsWith(args.id.toUpperCase().split('-')[0])).map((r) => r.rule.id);
+      process.stderr.write(`vmaudit: no rule ${args.id}${near.length ? ` (did you mean ${near.slice(0, 5).join(', ')}?)` : ''}; see \`vmaudit rules list\`\n`);
+      this.exit(EXIT.USAGE);
+    }
+    process.stdout.write(ruleMarkdown(rule!.rule));
+  }
+}

@@ -1,0 +1,32 @@
+import { Args, Command } from '@oclif/core';
+import { EXIT, emit, reportFlags } from '../../cli/output';
+import { loadRulesOrExplain } from '../../cli/rules';
+import { scanDomainFiles } from '../../engine/scan-domains';
+
+export default class ScanDomain extends Command {
+  static override summary = 'Audit libvirt domain XML files';
+  static override description =
+    'Checks each domain XML (as written for `virsh define`, or from `virsh dumpxml`) against the domain rules. ' +
+    'A file that cannot be read or parsed is reported with its line and does not stop the others.';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> vms/*.xml',
+    '<%= config.bin %> <%= command.id %> vm.xml --format sarif --output vm.sarif',
+    '<%= config.bin %> <%= command.id %> vm.xml --format json --fail-on high',
+  ];
+  static override strict = false;
+  static override args = { files: Args.string({ description: 'domain XML files', required: true }) };
+  static override flags = { ...reportFlags };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(ScanDomain);
+    const { rules, errors } = loadRulesOrExplain(flags.rules);
+    if (errors.length) {
+      for (const e of errors) process.stderr.write(`vmaudit: invalid rule: ${e}\n`);
+      this.exit(EXIT.USAGE);
+    }
+    const result = scanDomainFiles(argv as string[], rules.map((r) => r.rule));
+    for (const e of result.errors) process.stderr.write(`vmaudit: ${e.message}\n`);
+    const code = emit(result, flags);
+    if (code !== 0) this.exit(code);
+  }
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import type { SourceLocation } from '../util/location';
+import type { Rule, Severity } from './generated/rule';
+import { compileExpr, compileTemplate, display, firstLine, type CompiledExpr } from './cel';
+import type { Finding, NotEvaluated, TargetRef } from './findings';
+
+/** A rule with its CEL compiled once. */
+export class CompiledRule {
+  readonly forEach?: CompiledExpr;
+  readonly where?: CompiledExpr;
+  readonly assert: CompiledExpr;
+  readonly location?: CompiledExpr;
+  readonly subject?: CompiledExpr;
+  readonly message: (ctx: Record<string, unknown>) => string;
+  readonly defaults: Record<string, unknown>;
+
+  constructor(readonly rule: Rule) {
+    if (rule['for-each']) this.forEach = compileExpr(rule['for-each']);
+    if (rule.where) this.where = compileExpr(rule.where);
+    this.assert = compileExpr(rule.assert);
+    if (rule.location) this.location = compileExpr(rule.location);
+    if (rule.subject) this.subject = compileExpr(rule.subject);
+    this.message = compileTemplate(rule.message);
+    this.defaults = Object.fromEntries(Object.entries(rule.params ?? {}).map(([k, p]) => [k, p.default]));
+  }
+}
+
+/**
+ * Everything one evaluation sees. `vars` are the CEL variables (`domain`; `host` + `domains`; `guest`).
+ * `unknown` maps fact paths whose evidence could not be read to the reason (e.g. `host.sasl` →
+ * "/etc/sasl2/libvirt.conf: permission denied"); a rule requiring such a path is not evaluated.
+ */
+export interface EvalContext {
+  target: TargetRef;
+  vars: Record<string, unknown>;
+  unknown: Record<string, string>;
+  /** Prefix for subjects (a host scan evaluating domain rules uses `domain[name]/`). */
+  subjectPrefix?: string;
+}
+
+export interface RuleSettings {
+  severity?: Severity;
+  params?: Record<string, unknown>;
+}
+
+export type RuleOutcome =
+  | { status: 'fail'; findings: Finding[] }
+  | { status: 'pass' }
+  | { status: 'not-evaluated'; notEvaluated: NotEvaluated };
+
+/** Without `requires`, a rule needs at least its scope's main facts. `requires: []` runs it regardless. */
+const DEFAULT_REQUIRES: Record<Rule['scope'], string[]> = { domain: ['domain'], host: ['host'], guest: ['guest'], cross: ['host', 'domains'] };
+
+export function unknownReason(requires: readonly string[] | undefined, ctx: EvalContext): string | undefined {
+  for (const req of requires ?? []) {
+    const parts = req.split('.');
+    for (let i = parts.length; i >= 1; i--) {
+      const reason = ctx.unknown[parts.slice(0, i).join('.')];
+      if (reason !== undefined) return reason;
+    }
+    let v: unknown = ctx.vars;
+    for (const p of parts) {
+      v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+      if (v === undefined) return `fact ${req} is not available for this target`;
+    }
+  }
+  return undefined;
+}
+
+export function fingerprint(ruleId: string, target: TargetRef, subject: string): string {
+  return createHash('sha256').update(`${ruleId}\0${target.kind}\0${target.name}\0${subject}`).digest('hex').slice(0, 32);
+}
+
+function locOf(v: unknown): SourceLocation | null {
+  if (v && typeof v === 'object') {
+    const loc = (v as { loc?: unknown }).loc;
+    if (loc && typeof loc === 'object' && typeof (loc as SourceLocation).line === 'number') return loc as SourceLocation;
+  }
+  return null;
+}
+
+export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleSettings = {}): RuleOutcome {
+  const { rule } = cr;
+  const notEvaluated = (reason: string): RuleOutcome => ({ status: 'not-evaluated', notEvaluated: { ruleId: rule.id, target: ctx.target, reason } });
+  const reason = unknownReason(rule.requires ?? DEFAULT_REQUIRES[rule.scope], ctx);
+  if (reason !== undefined) return notEvaluated(reason);
+
+  const params = settings.params ? { ...cr.defaults, ...settings.params } : cr.defaults;
+  const base: Record<string, unknown> = { ...ctx.vars, params };
+  const main = ctx.vars.domain ?? ctx.vars.host ?? ctx.vars.guest;
+  const findings: Finding[] = [];
+  let step = 'for-each';
+  try {
+    let subjects: unknown[];
+    if (cr.forEach) {
+      const r = cr.forEach(base);
+      if (!Array.isArray(r)) return notEvaluated(`rule error: for-each did not yield a list`);
+      subjects = r.some(Array.isArray) ? r.flat(1) : r;
+    } else subjects = [main];
+    for (const it of subjects) {
+      const vars = { ...base, it };
+      step = 'where';
+      if (cr.where && cr.where(vars) !== true) continue;
+      step = 'assert';
+      const ok = cr.assert(vars);
+      if (ok === true) continue;
+      if (ok !== false) return notEvaluated(`rule error: assert yielded ${display(ok)}, not a bool`);
+      step = 'location';
+      const location = locOf(cr.location ? cr.location(vars) : it) ?? locOf(it) ?? locOf(main);
+      step = 'subject';
+      const subjectRaw = cr.subject ? cr.subject(vars) : (it as { key?: unknown } | null)?.key;
+      const subject = `${ctx.subjectPrefix ?? ''}${subjectRaw === undefined || subjectRaw === null ? (location?.path ?? 'target') : display(subjectRaw)}`;
+      step = 'message';
+      findings.push({
+        ruleId: rule.id,
+        severity: settings.severity ?? rule.severity,
+        message: cr.message(vars),
+        target: ctx.target,
+        location,
+        subject,
+        fingerprint: fingerprint(rule.id, ctx.target, subject),
+      });
+    }
+  } catch (err) {
+    return notEvaluated(`rule error in ${step}: ${firstLine((err as Error).message)}`);
+  }
+  return findings.length ? { status: 'fail', findings } : { status: 'pass' };
+}

@@ -1,0 +1,54 @@
+import type { SourceLocation } from '../util/location';
+import type { Rule, Severity } from './generated/rule';
+
+export type { Severity };
+export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+export const severityRank = (s: Severity): number => SEVERITIES.length - SEVERITIES.indexOf(s); // critical=5 … info=1
+
+/** What was scanned: one domain XML file, one host, or one guest. */
+export interface TargetRef {
+  kind: 'domain' | 'host' | 'guest';
+  /** Domain file path (relative to cwd), host name or guest name. */
+  name: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  target: TargetRef;
+  location: SourceLocation | null;
+  /** Stable identity of the failing subject within the target (`disk[vdb]`, `hostdev[0000:81:00.1]`). */
+  subject: string;
+  /** Stable across line moves and reformatting: rule + target + subject. */
+  fingerprint: string;
+  /** Set when a policy waiver covers this finding; the finding stays visible. */
+  waiver?: { justification: string; expires?: string; source?: string };
+  /** Set when compared with a baseline. */
+  baseline?: 'new' | 'unchanged';
+}
+
+/** A rule that could not be evaluated for a target, with the reason (missing evidence, unparsable input...). */
+export interface NotEvaluated {
+  ruleId: string;
+  target: TargetRef;
+  reason: string;
+}
+
+/** A target that could not be scanned at all (unreachable host, unreadable file). Other targets are unaffected. */
+export interface TargetError {
+  target: TargetRef;
+  kind: string;
+  message: string;
+  location?: SourceLocation;
+}
+
+export interface ScanResult {
+  rules: Rule[];
+  targets: TargetRef[];
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+  errors: TargetError[];
+  /** Rules evaluated per target with no finding (for JUnit/HTML "passed" rows). */
+  passed: { ruleId: string; target: TargetRef }[];
+}

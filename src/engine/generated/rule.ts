@@ -1,0 +1,110 @@
+/* Generated from schemas/rule.schema.json by scripts/gen-types.js — do not edit. */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type GuideSection =
+  | 'halt-polling'
+  | 'I/O Thread Configuration'
+  | 'Raw Device Mapping'
+  | 'kworker Isolation and Binding'
+  | 'HugePage Memory'
+  | 'Memory Bandwidth Monitoring'
+  | 'PV-qspinlock'
+  | 'Guest-Idle-Haltpoll'
+  | 'NVMe Drive Passthrough'
+  | 'Transparent Transmission of Hardware Topology'
+  | 'vCPU Core Binding'
+  | 'NUMA Affinity'
+  | 'WFI-no-trap'
+  | 'NIC Passthrough'
+  | 'NUMA Exposure for Passthrough Devices'
+  | 'Libvirt Authentication'
+  | 'Managing SASL'
+  | 'qemu-ga'
+  | 'sVirt Protection'
+  | 'Trusted VM Boot'
+  | 'High-Density Many-Core Computing'
+  | 'beyond-guide';
+
+/**
+ * One vmaudit rule: a declarative check over typed facts. Expressions are CEL (https://cel.dev).
+ */
+export interface Rule {
+  $schema?: string;
+  /**
+   * Stable forever. UPPER-CASE words and a 3-digit number, e.g. DOM-IOT-001.
+   */
+  id: string;
+  title: string;
+  area: 'security' | 'performance' | 'availability';
+  /**
+   * domain: one domain XML (variable `domain`); host: one host (`host`); guest: inside one VM (`guest`); cross: a host with all its domains (`host`, `domains`).
+   */
+  scope: 'domain' | 'host' | 'guest' | 'cross';
+  severity: Severity;
+  /**
+   * Sections of the openEuler virtualization best-practice guide this rule derives from ('beyond-guide' when none).
+   *
+   * @minItems 1
+   */
+  guide: [GuideSection, ...GuideSection[]];
+  /**
+   * Fact paths the rule reads (e.g. host.selinux.runtime). When one is unknown (its evidence is missing or unreadable), the rule is reported as not evaluated, with the reason.
+   */
+  requires?: string[];
+  /**
+   * CEL expression yielding the list of subjects, each bound to `it` (nested lists are flattened once). Default: the scope's main object.
+   */
+  'for-each'?: string;
+  /**
+   * CEL filter on `it`: subjects for which it is false are not checked.
+   */
+  where?: string;
+  /**
+   * CEL: true when the subject complies. false yields one finding for the subject.
+   */
+  assert: string;
+  /**
+   * CEL yielding the object whose `loc` the finding points at. Default: `it`.
+   */
+  location?: string;
+  /**
+   * CEL string identifying the subject for fingerprints. Default: `it.key`.
+   */
+  subject?: string;
+  /**
+   * Finding message; `{{ cel }}` placeholders are evaluated per subject.
+   */
+  message: string;
+  /**
+   * Tunable parameters with defaults; policies override them. Read in CEL as `params.<name>`.
+   */
+  params?: {
+    [k: string]: Param;
+  };
+  rationale: string;
+  /**
+   * Where the guide itself is wrong about this check, and what real software does.
+   */
+  'guide-erratum'?: string;
+  remediation: {
+    text: string;
+    snippet?: {
+      language: 'xml' | 'conf' | 'ini' | 'shell' | 'systemd' | 'text';
+      /**
+       * Where the snippet goes, e.g. /etc/libvirt/libvirtd.conf or 'domain XML <cputune>'.
+       */
+      target: string;
+      content: string;
+    };
+  };
+  references?: {
+    title: string;
+    url?: string;
+  }[];
+  tags?: string[];
+}
+export interface Param {
+  description: string;
+  type?: 'number' | 'string' | 'boolean' | 'string-list' | 'number-list';
+  default: unknown;
+}

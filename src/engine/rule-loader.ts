@@ -1,0 +1,136 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import type { Rule } from './generated/rule';
+import { CelCompileError, compileExpr, compileTemplate } from './cel';
+
+/** The rules shipped with vmaudit live in <package>/rules; test cases (`*.test.yaml`) sit next to them. */
+export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+export const BUILTIN_RULES_DIR = path.join(PACKAGE_ROOT, 'rules');
+export const RULE_SCHEMA_PATH = path.join(PACKAGE_ROOT, 'schemas', 'rule.schema.json');
+
+export interface RuleLoadError {
+  file: string;
+  line?: number;
+  /** JSON path inside the document, e.g. `/remediation/snippet`. */
+  path?: string;
+  message: string;
+}
+
+export interface LoadedRule {
+  rule: Rule;
+  file: string;
+}
+
+let validator: ValidateFunction | undefined;
+function ruleValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    validator = ajv.compile(JSON.parse(fs.readFileSync(RULE_SCHEMA_PATH, 'utf8')));
+  }
+  return validator;
+}
+
+/** Lists rule files below dir: `*.yaml`/`*.yml`, except test-case files `*.test.yaml`. */
+export function listRuleFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(e.name) && !/\.test\.ya?ml$/.test(e.name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function lineOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, jsonPath: string): number | undefined {
+  const keys = jsonPath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let range = node?.range;
+  for (const k of keys) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === k);
+      node = pair?.value as Node | undefined;
+      range = (pair?.key as Node | undefined)?.range ?? range;
+    } else if (isSeq(node)) {
+      node = node.items[Number(k)] as Node | undefined;
+      range = node?.range ?? range;
+    } else break;
+  }
+  return range ? lc.linePos(range[0]).line : undefined;
+}
+
+function describeAjvError(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') return `unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+  if (e.keyword === 'enum') return `${e.message}: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  return e.message ?? e.keyword;
+}
+
+/** Parses, schema-validates and CEL-compiles one rule file. Errors name the file, line and JSON path. */
+export function loadRuleFile(file: string, text = fs.readFileSync(file, 'utf8')): { rule?: Rule; errors: RuleLoadError[] } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return { errors: doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line, message: `YAML: ${e.message.split('\n')[0]}` })) };
+  }
+  const data = doc.toJS();
+  const validate = ruleValidator();
+  if (!validate(data)) {
+    return {
+      errors: (validate.errors ?? []).map((e) => ({ file, path: e.instancePath || '/', line: lineOf(doc, lc, e.instancePath), message: describeAjvError(e) })),
+    };
+  }
+  const rule = data as Rule;
+  const errors: RuleLoadError[] = [];
+  const base = path.basename(file).replace(/\.ya?ml$/, '');
+  if (base !== rule.id) errors.push({ file, path: '/id', line: lineOf(doc, lc, '/id'), message: `rule id '${rule.id}' does not match the file name '${base}'` });
+  const exprs: [string, string | undefined, 'expr' | 'template'][] = [
+    ['/for-each', rule['for-each'], 'expr'],
+    ['/where', rule.where, 'expr'],
+    ['/assert', rule.assert, 'expr'],
+    ['/location', rule.location, 'expr'],
+    ['/subject', rule.subject, 'expr'],
+    ['/message', rule.message, 'template'],
+    ['/remediation/text', rule.remediation.text, 'template'],
+  ];
+  for (const [p, src, kind] of exprs) {
+    if (src === undefined) continue;
+    try {
+      if (kind === 'expr') compileExpr(src);
+      else compileTemplate(src);
+    } catch (err) {
+      if (err instanceof CelCompileError) errors.push({ file, path: p, line: lineOf(doc, lc, p), message: `CEL: ${err.message}` });
+      else throw err;
+    }
+  }
+  return errors.length ? { errors } : { rule, errors };
+}
+
+export function loadRuleDir(dir: string): { rules: LoadedRule[]; errors: RuleLoadError[] } {
+  const rules: LoadedRule[] = [];
+  const errors: RuleLoadError[] = [];
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return { rules, errors: [{ file: dir, message: 'not a directory' }] };
+  for (const file of listRuleFiles(dir)) {
+    const r = loadRuleFile(file);
+    errors.push(...r.errors);
+    if (r.rule) rules.push({ rule: r.rule, file });
+  }
+  return { rules, errors };
+}
+
+/** Built-in rules plus user rule directories; duplicate ids are errors. */
+export function loadRules(extraDirs: string[] = []): { rules: LoadedRule[]; errors: RuleLoadError[] } {
+  const all = [BUILTIN_RULES_DIR, ...extraDirs].map(loadRuleDir);
+  const rules = all.flatMap((r) => r.rules);
+  const errors = all.flatMap((r) => r.errors);
+  const seen = new Map<string, string>();
+  for (const r of rules) {
+    const prev = seen.get(r.rule.id);
+    if (prev) errors.push({ file: r.file, path: '/id', message: `duplicate rule id ${r.rule.id} (also in ${prev})` });
+    else seen.set(r.rule.id, r.file);
+  }
+  return { rules: rules.filter((r) => seen.get(r.rule.id) === r.file), errors };
+}

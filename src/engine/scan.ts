@@ -1,0 +1,91 @@
+import type { Rule } from './generated/rule';
+import { CompiledRule, evaluateRule, type EvalContext, type RuleSettings } from './evaluate';
+import type { Finding, NotEvaluated, ScanResult, TargetError, TargetRef } from './findings';
+
+/** How a policy shapes a scan: which rules run, with which severity and parameters. */
+export interface RuleSelection {
+  name: string;
+  enabled(rule: Rule): boolean;
+  settings(rule: Rule): RuleSettings;
+}
+
+export const ALL_RULES: RuleSelection = { name: 'default', enabled: () => true, settings: () => ({}) };
+
+/** Which rule scopes run against which context. */
+export type ScopeName = Rule['scope'];
+
+/** Accumulates the results of evaluating rules over many targets, in any order; `result()` sorts them. */
+export class ScanAccumulator {
+  private readonly findings: Finding[] = [];
+  private readonly notEvaluated: NotEvaluated[] = [];
+  private readonly errors: TargetError[] = [];
+  private readonly passed: { ruleId: string; target: TargetRef }[] = [];
+  private readonly targets = new Map<string, TargetRef>();
+  private readonly compiled: CompiledRule[];
+
+  constructor(
+    rules: readonly Rule[],
+    private readonly selection: RuleSelection = ALL_RULES,
+  ) {
+    this.compiled = rules.filter((r) => selection.enabled(r)).map((r) => new CompiledRule(r));
+  }
+
+  get rules(): Rule[] {
+    return this.compiled.map((c) => c.rule);
+  }
+
+  addTarget(t: TargetRef): void {
+    this.targets.set(`${t.kind}\0${t.name}`, t);
+  }
+
+  addError(e: TargetError): void {
+    this.addTarget(e.target);
+    this.errors.push(e);
+  }
+
+  /** Evaluates every selected rule of the given scopes against one context. */
+  evaluate(scopes: readonly ScopeName[], ctx: EvalContext): void {
+    this.addTarget(ctx.target);
+    const seen = new Map<string, number>();
+    for (const cr of this.compiled) {
+      if (!scopes.includes(cr.rule.scope)) continue;
+      const settings = this.selection.settings(cr.rule);
+      const out = evaluateRule(cr, ctx, settings);
+      if (out.status === 'fail') {
+        for (const f of out.findings) {
+          // Two findings for the same subject keep distinct, still stable, fingerprints.
+          const n = seen.get(f.fingerprint) ?? 0;
+          seen.set(f.fingerprint, n + 1);
+          this.findings.push(n === 0 ? f : { ...f, fingerprint: `${f.fingerprint}-${n}` });
+        }
+      } else if (out.status === 'not-evaluated') this.notEvaluated.push(out.notEvaluated);
+      else this.passed.push({ ruleId: cr.rule.id, target: ctx.target });
+    }
+  }
+
+  result(): ScanResult {
+    const tkey = (t: TargetRef) => `${t.kind}\0${t.name}`;
+    const byTarget = (a: { target: TargetRef }, b: { target: TargetRef }) => cmp(tkey(a.target), tkey(b.target));
+    return {
+      rules: this.rules,
+      targets: [...this.targets.values()].sort((a, b) => cmp(tkey(a), tkey(b))),
+      findings: [...this.findings].sort(
+        (a, b) =>
+          cmp(a.location?.file ?? '', b.location?.file ?? '') ||
+          (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+          (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+          cmp(a.ruleId, b.ruleId) ||
+          byTarget(a, b) ||
+          cmp(a.fingerprint, b.fingerprint),
+      ),
+      notEvaluated: [...this.notEvaluated].sort((a, b) => byTarget(a, b) || cmp(a.ruleId, b.ruleId)),
+      errors: [...this.errors].sort((a, b) => byTarget(a, b) || cmp(a.message, b.message)),
+      passed: [...this.passed].sort((a, b) => byTarget(a, b) || cmp(a.ruleId, b.ruleId)),
+    };
+  }
+}
+
+/** Locale-independent string order, so that the same input gives byte-identical output everywhere. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

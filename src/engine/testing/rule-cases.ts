@@ -1,0 +1,51 @@
+import * as fs from 'node:fs';
+import { parse } from 'yaml';
+import type { Rule } from '../generated/rule';
+import { ScanAccumulator } from '../scan';
+import { scanDomainInput } from '../scan-domains';
+import type { ScanResult } from '../findings';
+
+/**
+ * Rule test cases (`rules/<scope>/<ID>.test.yaml`, next to the rule), in the spirit of ESLint's RuleTester:
+ * `valid` cases must produce no finding of the rule, `invalid` cases exactly the listed findings (line, and a
+ * substring of the message). A case gives its input inline: `domain` (an XML document) for domain rules; host,
+ * cross and guest rules use the scope-specific runners registered in `caseRunners`.
+ * `libvirt: accept|reject` records what real libvirt says of a domain case (checked by an oracle test).
+ */
+export interface ExpectedFinding {
+  line?: number;
+  message?: string;
+  severity?: string;
+}
+
+export interface RuleCase {
+  name: string;
+  domain?: string;
+  libvirt?: 'accept' | 'reject';
+  /** For valid cases: the rule is expected to be reported "not evaluated" (missing evidence). */
+  notEvaluated?: boolean;
+  findings?: ExpectedFinding[];
+  params?: Record<string, unknown>;
+  [input: string]: unknown;
+}
+
+export interface RuleCaseFile {
+  rule: string;
+  valid: RuleCase[];
+  invalid: RuleCase[];
+}
+
+export function loadCaseFile(file: string): RuleCaseFile {
+  return parse(fs.readFileSync(file, 'utf8')) as RuleCaseFile;
+}
+
+export type CaseRunner = (rule: Rule, c: RuleCase, file: string) => ScanResult;
+
+export const caseRunners: Partial<Record<Rule['scope'], CaseRunner>> = {
+  domain(rule, c, file) {
+    if (typeof c.domain !== 'string') throw new Error(`${file}: case "${c.name}" needs a 'domain' XML document`);
+    const acc = new ScanAccumulator([rule], { name: 'test', enabled: () => true, settings: () => ({ params: c.params }) });
+    scanDomainInput(acc, { file: 'case.xml', text: c.domain });
+    return acc.result();
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * libvirt's cpuset / nodeset grammar, as virBitmapParse() in libvirt 9.0 accepts it (verified with
+ * `virsh -c test:///default define`; see docs/formats.md):
+ *  - items separated by `,`: `N`, `N-M`, `^N`; blanks around items are allowed, leading zeros too;
+ *  - exclusions are applied in order: `0-7,^3` = 0-2,4-7 but `^3,0-7` = 0-7;
+ *  - `^N-M`, `,,`, `3-1`, `0x3`, `+1`, `1-` are rejected ("Failed to parse bitmap '…'");
+ *  - a set that ends up empty is rejected by the caller ("Invalid value of 'cpuset': …").
+ * Bitmaps are capped so that a hostile `0-999999999` is refused without allocating a billion-bit set.
+ */
+export const MAX_CPUSET_BIT = 16383; // libvirt's VIR_DOMAIN_CPUMASK_LEN is 16384 bits
+
+export type CpusetResult =
+  | { ok: true; cpus: number[] }
+  | { ok: false; error: 'syntax' | 'too-large' | 'empty'; message: string };
+
+const ITEM = /^\s*(\^?)\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/;
+
+export function parseCpuset(text: string, maxBit: number = MAX_CPUSET_BIT): CpusetResult {
+  const set = new Set<number>();
+  const fail = (): CpusetResult => ({ ok: false, error: 'syntax', message: `Failed to parse bitmap '${text}'` });
+  if (text.trim() === '') return fail();
+  for (const item of text.split(',')) {
+    const m = ITEM.exec(item);
+    if (!m) return fail();
+    const negate = m[1] === '^';
+    if (negate && m[3] !== undefined) return fail();
+    const lo = Number(m[2]);
+    const hi = m[3] === undefined ? lo : Number(m[3]);
+    if (hi < lo) return fail();
+    if (hi > maxBit || !Number.isSafeInteger(hi)) {
+      return { ok: false, error: 'too-large', message: `cpuset '${text}' names CPU ${m[3] ?? m[2]}, beyond the ${maxBit + 1}-CPU limit` };
+    }
+    for (let i = lo; i <= hi; i++) {
+      if (negate) set.delete(i);
+      else set.add(i);
+    }
+  }
+  if (set.size === 0) return { ok: false, error: 'empty', message: `Invalid value of 'cpuset': '${text}'` };
+  return { ok: true, cpus: [...set].sort((a, b) => a - b) };
+}
+
+/** Formats a sorted list of CPU numbers the way libvirt prints it back (`0-2,4-7`). */
+export function formatCpulist(cpus: readonly number[]): string {
+  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(j === i ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}

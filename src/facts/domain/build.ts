@@ -1,0 +1,424 @@
+import { parseCpuset } from '../cpuset';
+import { parseCount, scaledToKiB } from '../units';
+import { child, childrenNamed, parseXml, type XmlElement } from '../xml';
+import type { Problem } from '../../util/problem';
+import type { SourceLocation } from '../../util/location';
+import {
+  QEMU_NS,
+  type CacheFacts,
+  type CpusetFact,
+  type DomainFacts,
+  type FeatureStateFacts,
+  type HostdevFacts,
+  type PciAddress,
+  type PinFacts,
+  type ResctrlFacts,
+  type TopologyFacts,
+} from './model';
+
+export type DomainParseResult = { ok: true; domain: DomainFacts } | { ok: false; problems: Problem[] };
+
+/** Parses one libvirt domain XML document into DomainFacts. Never throws for bad input. */
+export function parseDomainXml(text: string, file: string): DomainParseResult {
+  const parsed = parseXml(text, file);
+  if (!parsed.ok) return parsed;
+  const root = parsed.root;
+  if (root.local !== 'domain' || root.ns !== '') {
+    return {
+      ok: false,
+      problems: [{ code: 'xml.not-a-domain', level: 'error', message: `root element is <${root.name}>, not a libvirt <domain>`, location: root.loc }],
+    };
+  }
+  return { ok: true, domain: buildDomainFacts(root, file) };
+}
+
+const attr = (el: XmlElement | undefined, name: string): string | null => (el && name in el.attrs ? el.attrs[name] : null);
+
+function cpuset(text: string | null): CpusetFact | null {
+  if (text === null) return null;
+  const r = parseCpuset(text);
+  return r.ok ? { text, cpus: r.cpus, error: null } : { text, cpus: null, error: r.message };
+}
+
+/** libvirt parses PCI address parts with strtol base 0: `0x1f` hex, `010` octal, `16` decimal. */
+function base0(text: string | null): number | null {
+  if (text === null) return null;
+  const t = text.trim();
+  let n: number;
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) n = parseInt(t.slice(2), 16);
+  else if (/^0[0-7]+$/.test(t)) n = parseInt(t, 8);
+  else if (/^\d+$/.test(t)) n = parseInt(t, 10);
+  else return null;
+  return n <= 0xffffffff ? n : null;
+}
+
+function pciAddress(el: XmlElement): PciAddress {
+  const domain = base0(attr(el, 'domain') ?? '0');
+  const bus = base0(attr(el, 'bus'));
+  const slot = base0(attr(el, 'slot'));
+  const fn = base0(attr(el, 'function') ?? '0');
+  const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  const bdf = domain !== null && bus !== null && slot !== null && fn !== null ? `${hex(domain, 4)}:${hex(bus, 2)}:${hex(slot, 2)}.${fn.toString(16)}` : null;
+  return { domain, bus, slot, function: fn, bdf, text: { ...el.attrs } };
+}
+
+export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
+  const problems: DomainFacts['problems'] = [];
+  const located = (el: XmlElement, key: string) => ({ loc: el.loc, key });
+
+  /** libvirt reads singletons as `./name[1]`: the first wins; later ones are reported. */
+  const single = (parent: XmlElement | undefined, local: string, ns = ''): XmlElement | undefined => {
+    if (!parent) return undefined;
+    const all = childrenNamed(parent, local, ns);
+    for (const dup of all.slice(1)) {
+      problems.push({
+        code: 'domain.duplicate-element',
+        level: 'warning',
+        message: `duplicate <${dup.name}> element: libvirt uses the first one (line ${all[0].loc.line}) and ignores this one`,
+        location: dup.loc,
+        loc: dup.loc,
+        key: `duplicate:${dup.loc.path}`,
+      });
+    }
+    return all[0];
+  };
+  const count = (el: XmlElement, text: string | null, what: string): number | null => {
+    if (text === null) return null;
+    const n = parseCount(text);
+    if (n === undefined) {
+      problems.push({ code: 'domain.invalid-number', level: 'error', message: `Invalid value '${text}' for ${what}`, location: el.loc, loc: el.loc, key: `number:${el.loc.path}:${what}` });
+      return null;
+    }
+    return n;
+  };
+  const scaled = (el: XmlElement | undefined) => {
+    if (!el) return null;
+    const r = scaledToKiB(el.text, attr(el, 'unit') ?? undefined);
+    if (!r.ok) problems.push({ code: 'domain.invalid-number', level: 'error', message: `Invalid value for <${el.name}>: ${r.message}`, location: el.loc, loc: el.loc, key: `number:${el.loc.path}` });
+    return { ...located(el, el.local), kib: r.ok ? r.kib : null, error: r.ok ? null : r.message };
+  };
+
+  const osEl = single(root, 'os');
+  const typeEl = child(osEl, 'type');
+  const loaderEl = child(osEl, 'loader');
+  const devices = single(root, 'devices');
+  const cpuEl = single(root, 'cpu');
+  const vcpuEl = single(root, 'vcpu');
+  const cputuneEl = single(root, 'cputune');
+  const numatuneEl = single(root, 'numatune');
+  const memoryBacking = single(root, 'memoryBacking');
+  const featuresEl = single(root, 'features');
+  const iothreadsEl = single(root, 'iothreads');
+  const iothreadidsEl = single(root, 'iothreadids');
+  const nameEl = single(root, 'name');
+  const uuidEl = single(root, 'uuid');
+
+  // <vcpu>
+  const vcpu: DomainFacts['vcpu'] = vcpuEl
+    ? {
+        ...located(vcpuEl, 'vcpu'),
+        max: count(vcpuEl, vcpuEl.text, '<vcpu>'),
+        maxText: vcpuEl.text,
+        current: count(vcpuEl, attr(vcpuEl, 'current'), "<vcpu current='…'>"),
+        placement: attr(vcpuEl, 'placement'),
+        cpuset: cpuset(attr(vcpuEl, 'cpuset')),
+      }
+    : null;
+
+  // <cpu>
+  const topoEl = child(cpuEl, 'topology');
+  const dims = ['sockets', 'dies', 'clusters', 'cores', 'threads'] as const;
+  const topology: TopologyFacts | null = topoEl
+    ? (() => {
+        const v: Record<string, number> = {};
+        for (const d of dims) v[d] = attr(topoEl, d) === null ? 1 : count(topoEl, attr(topoEl, d), `topology ${d}`) ?? 1;
+        return {
+          ...located(topoEl, 'cpu/topology'),
+          sockets: v.sockets,
+          dies: v.dies,
+          clusters: v.clusters,
+          cores: v.cores,
+          threads: v.threads,
+          product: v.sockets * v.dies * v.clusters * v.cores * v.threads,
+          declared: dims.filter((d) => attr(topoEl, d) !== null),
+        };
+      })()
+    : null;
+  const cpu: DomainFacts['cpu'] = cpuEl
+    ? {
+        ...located(cpuEl, 'cpu'),
+        mode: attr(cpuEl, 'mode'),
+        match: attr(cpuEl, 'match'),
+        check: attr(cpuEl, 'check'),
+        topology,
+        numaCells: childrenNamed(child(cpuEl, 'numa'), 'cell').map((c, i) => ({
+          ...located(c, `cpu/numa/cell[${attr(c, 'id') ?? i}]`),
+          id: count(c, attr(c, 'id'), 'cell id'),
+          cpus: cpuset(attr(c, 'cpus')),
+          memoryKib: attr(c, 'memory') === null ? null : (() => {
+            const r = scaledToKiB(attr(c, 'memory') as string, attr(c, 'unit') ?? undefined);
+            return r.ok ? r.kib : null;
+          })(),
+        })),
+      }
+    : null;
+
+  // IOThreads: <iothreadids> ids, auto-filled with the lowest unused ids up to <iothreads> (libvirt raises
+  // <iothreads> to the number of ids when it is lower).
+  const declaredIds = childrenNamed(iothreadidsEl, 'iothread').map((e) => ({ ...located(e, `iothreadids/iothread[${attr(e, 'id')}]`), id: count(e, attr(e, 'id'), 'iothread id') }));
+  const iothreadCount = iothreadsEl ? count(iothreadsEl, iothreadsEl.text, '<iothreads>') : null;
+  const idSet = new Set(declaredIds.map((d) => d.id).filter((n): n is number => n !== null && n > 0));
+  const target = Math.min(Math.max(iothreadCount ?? 0, idSet.size), 16384);
+  for (let next = 1; idSet.size < target; next++) if (!idSet.has(next)) idSet.add(next);
+  const iothreadIds = [...idSet].sort((a, b) => a - b);
+
+  // <cputune>
+  const pin = (el: XmlElement, idAttr: string | null, key: string): PinFacts => ({
+    ...located(el, key),
+    id: idAttr === null ? null : count(el, attr(el, idAttr), `${el.local}@${idAttr}`),
+    idText: idAttr === null ? null : attr(el, idAttr),
+    cpuset: cpuset(attr(el, 'cpuset') ?? '') as CpusetFact,
+  });
+  const resctrl: ResctrlFacts[] = cputuneEl
+    ? cputuneEl.children
+        .filter((e) => e.ns === '' && (e.local === 'cachetune' || e.local === 'memorytune'))
+        .map((e) => ({
+          ...located(e, `${e.local}[${attr(e, 'vcpus') ?? e.loc.path}]`),
+          element: e.local as 'cachetune' | 'memorytune',
+          vcpus: cpuset(attr(e, 'vcpus')),
+          caches: childrenNamed(e, 'cache').map(
+            (c): CacheFacts => ({
+              ...located(c, `${e.local}[${attr(e, 'vcpus')}]/cache[${attr(c, 'id')},${attr(c, 'level')},${attr(c, 'type')}]`),
+              id: attr(c, 'id'),
+              level: attr(c, 'level'),
+              type: attr(c, 'type'),
+              size: parseCount(attr(c, 'size') ?? undefined) ?? null,
+              sizeText: attr(c, 'size'),
+              unit: attr(c, 'unit'),
+            }),
+          ),
+          nodes: childrenNamed(e, 'node').map((n) => {
+            const attrs: Record<string, number | string> = {};
+            for (const [k, v] of Object.entries(n.attrs)) attrs[k] = /^-?\d+$/.test(v.trim()) && v.trim().length < 16 ? Number(v) : v;
+            return { ...located(n, `${e.local}[${attr(e, 'vcpus')}]/node[${attr(n, 'id')}]`), id: attr(n, 'id'), attrs };
+          }),
+        }))
+    : [];
+  const cputune: DomainFacts['cputune'] = cputuneEl
+    ? {
+        ...located(cputuneEl, 'cputune'),
+        vcpupins: childrenNamed(cputuneEl, 'vcpupin').map((e, i) => pin(e, 'vcpu', `vcpupin[${attr(e, 'vcpu') ?? `#${i}`}]`)),
+        emulatorpin: (() => {
+          const e = child(cputuneEl, 'emulatorpin');
+          return e ? pin(e, null, 'emulatorpin') : null;
+        })(),
+        iothreadpins: childrenNamed(cputuneEl, 'iothreadpin').map((e, i) => pin(e, 'iothread', `iothreadpin[${attr(e, 'iothread') ?? `#${i}`}]`)),
+        resctrl,
+      }
+    : null;
+
+  // <numatune>
+  const numatune: DomainFacts['numatune'] = numatuneEl
+    ? {
+        ...located(numatuneEl, 'numatune'),
+        memory: (() => {
+          const m = child(numatuneEl, 'memory');
+          return m ? { ...located(m, 'numatune/memory'), mode: attr(m, 'mode'), placement: attr(m, 'placement'), nodeset: cpuset(attr(m, 'nodeset')) } : null;
+        })(),
+        memnodes: childrenNamed(numatuneEl, 'memnode').map((m, i) => ({
+          ...located(m, `memnode[${attr(m, 'cellid') ?? `#${i}`}]`),
+          cellid: count(m, attr(m, 'cellid'), 'memnode cellid'),
+          mode: attr(m, 'mode'),
+          nodeset: cpuset(attr(m, 'nodeset')),
+        })),
+      }
+    : null;
+
+  // <memoryBacking><hugepages>
+  const hpEl = child(memoryBacking, 'hugepages');
+  const hugepages: DomainFacts['hugepages'] = hpEl
+    ? {
+        ...located(hpEl, 'hugepages'),
+        pages: childrenNamed(hpEl, 'page').map((p, i) => {
+          const sizeText = attr(p, 'size');
+          const r = sizeText === null ? null : scaledToKiB(sizeText, attr(p, 'unit') ?? undefined);
+          return {
+            ...located(p, `hugepages/page[${sizeText ?? '-'}${attr(p, 'unit') ?? ''}${attr(p, 'nodeset') ? `@${attr(p, 'nodeset')}` : ''}#${i}]`),
+            sizeText,
+            unit: attr(p, 'unit'),
+            sizeKib: r && r.ok ? r.kib : null,
+            sizeError: r && !r.ok ? r.message : null,
+            nodeset: cpuset(attr(p, 'nodeset')),
+          };
+        }),
+      }
+    : null;
+
+  // <features>
+  const kvmEl = child(featuresEl, 'kvm');
+  const state = (el: XmlElement | undefined, key: string): FeatureStateFacts | null => (el ? { ...located(el, key), state: attr(el, 'state') } : null);
+  const features: DomainFacts['features'] = {
+    loc: featuresEl ? featuresEl.loc : null,
+    kvm: kvmEl ? { hintDedicated: state(child(kvmEl, 'hint-dedicated'), 'features/kvm/hint-dedicated'), pollControl: state(child(kvmEl, 'poll-control'), 'features/kvm/poll-control') } : null,
+    pvspinlock: state(child(featuresEl, 'pvspinlock'), 'features/pvspinlock'),
+  };
+
+  // <devices>
+  const devs = devices ? devices.children.filter((c) => c.ns === '') : [];
+  const of = (local: string) => devs.filter((d) => d.local === local);
+  const disks: DomainFacts['disks'] = of('disk').map((d, i) => {
+    const t = child(d, 'target');
+    const s = child(d, 'source');
+    const drv = child(d, 'driver');
+    const dev = attr(t, 'dev');
+    return {
+      ...located(d, `disk[${dev ?? `#${i}`}]`),
+      type: attr(d, 'type'),
+      device: attr(d, 'device') ?? 'disk',
+      bus: attr(t, 'bus'),
+      dev,
+      rawio: attr(d, 'rawio'),
+      sgio: attr(d, 'sgio'),
+      shareable: child(d, 'shareable') !== undefined,
+      source: { file: attr(s, 'file'), dev: attr(s, 'dev'), protocol: attr(s, 'protocol'), name: attr(s, 'name') },
+      driver: drv
+        ? { ...located(drv, `disk[${dev ?? `#${i}`}]/driver`), name: attr(drv, 'name'), type: attr(drv, 'type'), cache: attr(drv, 'cache'), io: attr(drv, 'io'), iothread: count(drv, attr(drv, 'iothread'), 'disk driver iothread'), iothreadText: attr(drv, 'iothread') }
+        : null,
+    };
+  });
+  const controllers: DomainFacts['controllers'] = of('controller').map((c) => {
+    const drv = child(c, 'driver');
+    const key = `controller[${attr(c, 'type')}:${attr(c, 'index') ?? '0'}]`;
+    return {
+      ...located(c, key),
+      type: attr(c, 'type'),
+      model: attr(c, 'model'),
+      index: attr(c, 'index'),
+      driver: drv ? { ...located(drv, `${key}/driver`), iothread: count(drv, attr(drv, 'iothread'), 'controller driver iothread'), iothreadText: attr(drv, 'iothread') } : null,
+    };
+  });
+  const hostdevs: HostdevFacts[] = of('hostdev').map((h, i) => {
+    const srcAddr = child(child(h, 'source'), 'address');
+    const source = srcAddr ? { ...located(srcAddr, ''), ...pciAddress(srcAddr) } : null;
+    const key = `hostdev[${source?.bdf ?? `#${i}`}]`;
+    if (source) source.key = `${key}/source`;
+    const numaEl = child(h, 'numa');
+    return {
+      ...located(h, key),
+      mode: attr(h, 'mode'),
+      type: attr(h, 'type'),
+      managed: attr(h, 'managed'),
+      driverName: attr(child(h, 'driver'), 'name'),
+      source,
+      alias: attr(child(h, 'alias'), 'name'),
+      numa: numaEl ? { ...located(numaEl, `${key}/numa`), node: attr(numaEl, 'node') } : null,
+    };
+  });
+  const graphics: DomainFacts['graphics'] = of('graphics').map((g, i) => {
+    const listens = childrenNamed(g, 'listen');
+    const addresses = new Set<string>();
+    if (attr(g, 'listen') !== null) addresses.add(attr(g, 'listen') as string);
+    for (const l of listens) if (attr(l, 'address') !== null) addresses.add(attr(l, 'address') as string);
+    const passwd = attr(g, 'passwd');
+    return {
+      ...located(g, `graphics[${attr(g, 'type') ?? '?'}#${i}]`),
+      type: attr(g, 'type'),
+      port: attr(g, 'port'),
+      autoport: attr(g, 'autoport'),
+      listenAddresses: [...addresses],
+      listenTypes: listens.map((l) => attr(l, 'type') ?? 'address'),
+      listenDefault: attr(g, 'listen') === null && listens.length === 0,
+      passwdSet: passwd !== null && passwd !== '',
+      passwdLength: passwd === null ? 0 : passwd.length,
+      passwdValidTo: attr(g, 'passwdValidTo'),
+      tlsPort: attr(g, 'tlsPort'),
+      defaultMode: attr(g, 'defaultMode'),
+    };
+  });
+  const tpms: DomainFacts['tpms'] = of('tpm').map((t, i) => {
+    const b = child(t, 'backend');
+    return {
+      ...located(t, `tpm[#${i}]`),
+      model: attr(t, 'model'),
+      backendType: attr(b, 'type'),
+      backendVersion: attr(b, 'version'),
+      encrypted: child(b, 'encryption') !== undefined,
+    };
+  });
+  const channels: DomainFacts['channels'] = of('channel').map((c, i) => {
+    const t = child(c, 'target');
+    return { ...located(c, `channel[${attr(t, 'name') ?? `#${i}`}]`), type: attr(c, 'type'), targetType: attr(t, 'type'), targetName: attr(t, 'name') };
+  });
+  const seclabels: DomainFacts['seclabels'] = childrenNamed(root, 'seclabel').map((s, i) => ({
+    ...located(s, `seclabel[${attr(s, 'model') ?? `#${i}`}]`),
+    type: attr(s, 'type'),
+    model: attr(s, 'model'),
+    relabel: attr(s, 'relabel'),
+    label: child(s, 'label')?.text ?? null,
+    imagelabel: child(s, 'imagelabel')?.text ?? null,
+    baselabel: child(s, 'baselabel')?.text ?? null,
+  }));
+
+  // qemu namespace (matched by URI, any prefix)
+  const qemu: DomainFacts['qemu'] = { args: [], env: [], overrideDevices: [], ignoredForeign: [] };
+  for (const el of root.children) {
+    if (el.ns === QEMU_NS && el.local === 'commandline') {
+      for (const a of childrenNamed(el, 'arg', QEMU_NS)) qemu.args.push({ ...located(a, `qemu:arg[${qemu.args.length}]`), value: attr(a, 'value') ?? '' });
+      for (const e of childrenNamed(el, 'env', QEMU_NS)) qemu.env.push({ ...located(e, `qemu:env[${attr(e, 'name')}]`), name: attr(e, 'name'), value: attr(e, 'value') });
+    } else if (el.ns === QEMU_NS && el.local === 'override') {
+      for (const d of childrenNamed(el, 'device', QEMU_NS)) {
+        const props = childrenNamed(child(d, 'frontend', QEMU_NS), 'property', QEMU_NS);
+        qemu.overrideDevices.push({
+          ...located(d, `qemu:override/device[${attr(d, 'alias')}]`),
+          alias: attr(d, 'alias'),
+          properties: props.map((p) => ({ ...located(p, `qemu:override/device[${attr(d, 'alias')}]/property[${attr(p, 'name')}]`), name: attr(p, 'name'), type: attr(p, 'type'), value: attr(p, 'value') })),
+        });
+      }
+    } else if (el.ns !== '' && el.ns !== QEMU_NS && (el.local === 'commandline' || el.local === 'override')) {
+      qemu.ignoredForeign.push(located(el, `foreign:${el.name}`));
+    }
+  }
+
+  const os: DomainFacts['os'] = osEl
+    ? {
+        ...located(osEl, 'os'),
+        arch: attr(typeEl, 'arch'),
+        machine: attr(typeEl, 'machine'),
+        firmware: attr(osEl, 'firmware'),
+        loader: loaderEl ? loaderEl.text || null : null,
+        loaderType: attr(loaderEl, 'type'),
+      }
+    : null;
+
+  return {
+    ...located(root, 'domain'),
+    file,
+    name: nameEl ? nameEl.text : null,
+    uuid: uuidEl ? uuidEl.text : null,
+    type: attr(root, 'type'),
+    live: attr(root, 'id') !== null,
+    os,
+    memory: scaled(single(root, 'memory')),
+    currentMemory: scaled(single(root, 'currentMemory')),
+    vcpu,
+    cpu,
+    topology,
+    iothreads: iothreadsEl || iothreadidsEl ? { ...located((iothreadsEl ?? iothreadidsEl) as XmlElement, 'iothreads'), count: iothreadCount, ids: iothreadIds, declaredIds } : null,
+    iothreadIds,
+    cputune,
+    numatune,
+    hugepages,
+    features,
+    disks,
+    controllers,
+    hostdevs,
+    graphics,
+    tpms,
+    channels,
+    seclabels,
+    qemu,
+    problems,
+  };
+}
+
+export type { SourceLocation };

@@ -1,0 +1,250 @@
+import type { SourceLocation } from '../../util/location';
+import type { Problem } from '../../util/problem';
+
+/**
+ * The facts rules see for one libvirt domain (`domain` in CEL). Built from domain XML by `buildDomainFacts`.
+ * Conventions: absent attributes/elements are `null` (never missing keys), so rules can test `x != null`;
+ * numbers are JS numbers; CPU/node sets are sorted `number[]`; every element a rule can point at has `loc`
+ * (file, line, column, path) and `key` (a stable identity used for fingerprints, e.g. `disk[vdb]`).
+ * Secrets are never copied: for graphics passwords only `passwdSet`/`passwdLength` are recorded.
+ */
+export interface Located {
+  loc: SourceLocation;
+  key: string;
+}
+
+/** A libvirt cpuset/nodeset attribute: the text, the parsed set, or why libvirt would reject it. */
+export interface CpusetFact {
+  text: string;
+  cpus: number[] | null;
+  error: string | null;
+}
+
+export interface TopologyFacts extends Located {
+  sockets: number;
+  dies: number;
+  clusters: number;
+  cores: number;
+  threads: number;
+  /** sockets × dies × clusters × cores × threads, missing attributes counting as 1. */
+  product: number;
+  /** Attributes actually written (e.g. to know that `clusters` was used). */
+  declared: string[];
+}
+
+export interface NumaCellFacts extends Located {
+  id: number | null;
+  cpus: CpusetFact | null;
+  memoryKib: number | null;
+}
+
+export interface CpuFacts extends Located {
+  mode: string | null;
+  match: string | null;
+  check: string | null;
+  topology: TopologyFacts | null;
+  numaCells: NumaCellFacts[];
+}
+
+export interface VcpuFacts extends Located {
+  /** The element's text: the maximum number of vCPUs. */
+  max: number | null;
+  maxText: string;
+  current: number | null;
+  placement: string | null;
+  cpuset: CpusetFact | null;
+}
+
+export interface PinFacts extends Located {
+  /** vcpupin@vcpu / iothreadpin@iothread, null for emulatorpin or when not a number. */
+  id: number | null;
+  idText: string | null;
+  cpuset: CpusetFact;
+}
+
+export interface CacheFacts extends Located {
+  id: string | null;
+  level: string | null;
+  type: string | null;
+  size: number | null;
+  sizeText: string | null;
+  unit: string | null;
+}
+
+export interface ResctrlNodeFacts extends Located {
+  id: string | null;
+  /** Raw attribute values (bandwidth, min_bandwidth, hardlimit, priority ...) as numbers when numeric. */
+  attrs: Record<string, number | string>;
+}
+
+export interface ResctrlFacts extends Located {
+  element: 'cachetune' | 'memorytune';
+  vcpus: CpusetFact | null;
+  caches: CacheFacts[];
+  nodes: ResctrlNodeFacts[];
+}
+
+export interface CputuneFacts extends Located {
+  vcpupins: PinFacts[];
+  emulatorpin: PinFacts | null;
+  iothreadpins: PinFacts[];
+  resctrl: ResctrlFacts[];
+}
+
+export interface MemnodeFacts extends Located {
+  cellid: number | null;
+  mode: string | null;
+  nodeset: CpusetFact | null;
+}
+
+export interface NumatuneFacts extends Located {
+  memory: (Located & { mode: string | null; placement: string | null; nodeset: CpusetFact | null }) | null;
+  memnodes: MemnodeFacts[];
+}
+
+export interface HugepageFacts extends Located {
+  sizeText: string | null;
+  unit: string | null;
+  /** Page size in KiB after libvirt's unit scaling (null: no size given = default huge page size). */
+  sizeKib: number | null;
+  sizeError: string | null;
+  nodeset: CpusetFact | null;
+}
+
+export interface DiskFacts extends Located {
+  type: string | null;
+  device: string;
+  bus: string | null;
+  dev: string | null;
+  rawio: string | null;
+  sgio: string | null;
+  shareable: boolean;
+  source: { file: string | null; dev: string | null; protocol: string | null; name: string | null };
+  driver: (Located & { name: string | null; type: string | null; cache: string | null; io: string | null; iothread: number | null; iothreadText: string | null }) | null;
+}
+
+export interface ControllerFacts extends Located {
+  type: string | null;
+  model: string | null;
+  index: string | null;
+  driver: (Located & { iothread: number | null; iothreadText: string | null }) | null;
+}
+
+export interface PciAddress {
+  domain: number | null;
+  bus: number | null;
+  slot: number | null;
+  function: number | null;
+  /** Canonical `DDDD:BB:SS.F`, or null when a part is missing or not a number. */
+  bdf: string | null;
+  /** Attribute texts as written, e.g. `function='0x00'`. */
+  text: Record<string, string>;
+}
+
+export interface HostdevFacts extends Located {
+  mode: string | null;
+  type: string | null;
+  managed: string | null;
+  driverName: string | null;
+  source: (Located & PciAddress) | null;
+  alias: string | null;
+  /** openEuler's `<hostdev><numa node='N'/>` extension. */
+  numa: (Located & { node: string | null }) | null;
+}
+
+export interface GraphicsFacts extends Located {
+  type: string | null;
+  port: string | null;
+  autoport: string | null;
+  /** Listen addresses from `listen=` and `<listen type='address' address=…>`. */
+  listenAddresses: string[];
+  listenTypes: string[];
+  /** True when no listen attribute/element at all: qemu.conf's vnc_listen/spice_listen applies. */
+  listenDefault: boolean;
+  passwdSet: boolean;
+  passwdLength: number;
+  passwdValidTo: string | null;
+  tlsPort: string | null;
+  defaultMode: string | null;
+}
+
+export interface TpmFacts extends Located {
+  model: string | null;
+  backendType: string | null;
+  backendVersion: string | null;
+  encrypted: boolean;
+}
+
+export interface ChannelFacts extends Located {
+  type: string | null;
+  targetType: string | null;
+  targetName: string | null;
+}
+
+export interface SeclabelFacts extends Located {
+  type: string | null;
+  model: string | null;
+  relabel: string | null;
+  label: string | null;
+  imagelabel: string | null;
+  baselabel: string | null;
+}
+
+export interface QemuArgFacts extends Located {
+  value: string;
+}
+
+export interface QemuOverrideDeviceFacts extends Located {
+  alias: string | null;
+  properties: (Located & { name: string | null; type: string | null; value: string | null })[];
+}
+
+export interface FeatureStateFacts extends Located {
+  state: string | null;
+}
+
+export interface DomainFacts extends Located {
+  file: string;
+  name: string | null;
+  uuid: string | null;
+  /** `<domain type=…>`: kvm, qemu, ... */
+  type: string | null;
+  /** A live definition (`virsh dumpxml` of a running domain carries `id=`). */
+  live: boolean;
+  os: (Located & { arch: string | null; machine: string | null; firmware: string | null; loader: string | null; loaderType: string | null }) | null;
+  memory: (Located & { kib: number | null; error: string | null }) | null;
+  currentMemory: (Located & { kib: number | null; error: string | null }) | null;
+  vcpu: VcpuFacts | null;
+  cpu: CpuFacts | null;
+  /** Shortcut for `cpu.topology` (null when there is no <cpu> or no <topology>). */
+  topology: TopologyFacts | null;
+  iothreads: (Located & { count: number | null; ids: number[]; declaredIds: (Located & { id: number | null })[] }) | null;
+  /** Effective IOThread ids: `<iothreadids>` auto-filled with the lowest unused ids up to `<iothreads>`. */
+  iothreadIds: number[];
+  cputune: CputuneFacts | null;
+  numatune: NumatuneFacts | null;
+  hugepages: (Located & { pages: HugepageFacts[] }) | null;
+  features: {
+    loc: SourceLocation | null;
+    kvm: { hintDedicated: FeatureStateFacts | null; pollControl: FeatureStateFacts | null } | null;
+    pvspinlock: FeatureStateFacts | null;
+  };
+  disks: DiskFacts[];
+  controllers: ControllerFacts[];
+  hostdevs: HostdevFacts[];
+  graphics: GraphicsFacts[];
+  tpms: TpmFacts[];
+  channels: ChannelFacts[];
+  seclabels: SeclabelFacts[];
+  qemu: {
+    args: QemuArgFacts[];
+    env: (Located & { name: string | null; value: string | null })[];
+    overrideDevices: QemuOverrideDeviceFacts[];
+    /** Elements in a namespace that looks like qemu's but has a different URI (libvirt ignores them). */
+    ignoredForeign: Located[];
+  };
+  /** Structural problems libvirt tolerates or rejects (duplicate singletons, bad numbers...). */
+  problems: (Problem & { key: string; loc: SourceLocation })[];
+}
+
+export const QEMU_NS = 'http://libvirt.org/schemas/domain/qemu/1.0';

@@ -1,0 +1,47 @@
+import { countBySeverity, gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
+
+export const REPORT_FORMAT = 'vmaudit-report';
+export const REPORT_VERSION = 1;
+
+/** The JSON report (schema: schemas/report.schema.json). Stable key order and sorting: same input, same bytes. */
+export function toJsonReport(ctx: ReportContext): object {
+  const { result } = ctx;
+  const rules = ruleMap(result.rules);
+  const gate = gateFindings(ctx);
+  return {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    tool: { name: 'vmaudit', version: toolVersion() },
+    policy: { name: ctx.policyName, failOn: ctx.failOn },
+    summary: {
+      targets: result.targets.length,
+      targetsFailed: new Set(result.errors.map((e) => `${e.target.kind}:${e.target.name}`)).size,
+      rules: result.rules.length,
+      findings: result.findings.length,
+      bySeverity: countBySeverity(result.findings),
+      waived: result.findings.filter((f) => f.waiver).length,
+      notEvaluated: result.notEvaluated.length,
+      gate: { failOn: ctx.failOn, failed: gate.length > 0, findings: gate.length },
+    },
+    targets: result.targets,
+    findings: result.findings.map((f) => {
+      const rule = rules.get(f.ruleId);
+      return {
+        ruleId: f.ruleId,
+        title: rule?.title ?? f.ruleId,
+        severity: f.severity,
+        area: rule?.area ?? null,
+        message: f.message,
+        target: f.target,
+        location: f.location,
+        subject: f.subject,
+        fingerprint: f.fingerprint,
+        remediation: rule ? { text: rule.remediation.text.trim(), snippet: rule.remediation.snippet ?? null } : null,
+        waiver: f.waiver ?? null,
+        baseline: f.baseline ?? null,
+      };
+    }),
+    notEvaluated: result.notEvaluated,
+    errors: result.errors,
+  };
+}

@@ -1,0 +1,73 @@
+import { createColors } from 'picocolors';
+import type { Finding, Severity } from '../engine/findings';
+import { SEVERITIES } from '../engine/findings';
+import { countBySeverity, gateFindings, ruleMap, type ReportContext } from './common';
+
+/** The terminal report: findings grouped by file, then severity; colour only when asked (a TTY, no NO_COLOR). */
+export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boolean }): string {
+  const c = createColors(opts.color);
+  const paint: Record<Severity, (s: string) => string> = {
+    critical: (s) => c.bold(c.magenta(s)),
+    high: c.red,
+    medium: c.yellow,
+    low: c.cyan,
+    info: c.dim,
+  };
+  const { result } = ctx;
+  const rules = ruleMap(result.rules);
+  const out: string[] = [];
+  const byFile = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const key = f.location ? f.location.file : `${f.target.kind} ${f.target.name}`;
+    if (!byFile.has(key)) byFile.set(key, []);
+    byFile.get(key)!.push(f);
+  }
+  for (const [file, findings] of byFile) {
+    const targets = [...new Set(findings.map((f) => f.target.name))].filter((n) => n !== file);
+    out.push(c.bold(c.underline(file)) + (targets.length ? c.dim(`  (${targets.join(', ')})`) : ''));
+    for (const sev of SEVERITIES) {
+      for (const f of findings.filter((x) => x.severity === sev)) {
+        const where = f.location ? `${f.location.line}:${f.location.column}` : '-';
+        const tag = f.waiver ? c.dim(' [waived]') : f.baseline === 'unchanged' ? c.dim(' [baseline]') : '';
+        out.push(`  ${c.dim(where.padEnd(8))} ${paint[sev](sev.padEnd(8))} ${c.bold(f.ruleId)}  ${f.message}${tag}`);
+        const rule = rules.get(f.ruleId);
+        if (opts.verbose && rule) {
+          out.push(c.dim(`           fix: ${rule.remediation.text.trim().split('\n')[0]}`));
+          const s = rule.remediation.snippet;
+          if (s) for (const l of s.content.trimEnd().split('\n')) out.push(c.dim(`             ${l}`));
+        }
+      }
+    }
+    out.push('');
+  }
+  if (result.errors.length) {
+    out.push(c.bold(c.red('Could not scan:')));
+    for (const e of result.errors) out.push(`  ${e.target.kind} ${e.target.name}: ${e.message}`);
+    out.push('');
+  }
+  if (result.notEvaluated.length) {
+    const groups = new Map<string, Set<string>>();
+    for (const n of result.notEvaluated) {
+      const k = `${n.target.name}: ${n.reason}`;
+      if (!groups.has(k)) groups.set(k, new Set());
+      groups.get(k)!.add(n.ruleId);
+    }
+    out.push(c.bold(c.yellow(`Not evaluated (${result.notEvaluated.length}):`)));
+    for (const [k, ids] of groups) out.push(`  ${k}\n    ${c.dim([...ids].join(', '))}`);
+    out.push('');
+  }
+  const counts = countBySeverity(result.findings);
+  const summary = SEVERITIES.filter((s) => counts[s] > 0).map((s) => paint[s](`${counts[s]} ${s}`));
+  const waived = result.findings.filter((f) => f.waiver).length;
+  out.push(
+    `${result.targets.length} target(s), ${result.rules.length} rules: ` +
+      (summary.length ? summary.join(', ') : c.green('no findings')) +
+      (waived ? c.dim(`, ${waived} waived`) : '') +
+      (result.errors.length ? c.red(`, ${result.errors.length} could not be scanned`) : ''),
+  );
+  const gate = gateFindings(ctx);
+  if (ctx.failOn === 'none') out.push(c.dim('gate: off (--fail-on none)'));
+  else if (gate.length) out.push(c.red(`gate: FAILED — ${gate.length} finding(s) at or above ${ctx.failOn}`));
+  else out.push(c.green(`gate: passed (nothing at or above ${ctx.failOn})`));
+  return out.join('\n') + '\n';
+}
