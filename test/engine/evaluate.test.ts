@@ -1,0 +1,55 @@
+import { CompiledRule, evaluateRule, type EvalContext } from '../../src/engine/evaluate';
+import type { Rule } from '../../src/engine/generated/rule';
+
+const rule = (over: Partial<Rule>): Rule => ({
+  id: 'TEST-X-001',
+  title: 'test rule',
+  area: 'security',
+  scope: 'host',
+  severity: 'medium',
+  guide: ['beyond-guide'],
+  assert: 'it.ok',
+  message: 'subject {{ it.key }} is not ok',
+  rationale: 'r',
+  remediation: { text: 't' },
+  ...over,
+});
+
+const ctx = (host: unknown, unknown: Record<string, string> = {}): EvalContext => ({ target: { kind: 'host', name: 'h1' }, vars: { host }, unknown });
+
+describe('evaluateRule', () => {
+  it('yields one finding per failing subject, located at the subject', () => {
+    const r = new CompiledRule(rule({ 'for-each': 'host.items' }));
+    const out = evaluateRule(r, ctx({ items: [{ ok: true, key: 'a' }, { ok: false, key: 'b', loc: { file: '/etc/x', line: 3, column: 1 } }] }));
+    expect(out).toMatchObject({ status: 'fail', findings: [{ subject: 'b', message: 'subject b is not ok', location: { file: '/etc/x', line: 3 } }] });
+  });
+
+  it('is not evaluated when a required fact is unknown, with the reason — never a silent pass', () => {
+    const r = new CompiledRule(rule({ requires: ['host.sasl.mechs'], 'for-each': 'host.sasl.mechs' }));
+    const out = evaluateRule(r, ctx({ sasl: null }, { 'host.sasl': '/etc/sasl2/libvirt.conf: permission denied' }));
+    expect(out).toEqual({ status: 'not-evaluated', notEvaluated: { ruleId: 'TEST-X-001', target: { kind: 'host', name: 'h1' }, reason: '/etc/sasl2/libvirt.conf: permission denied' } });
+  });
+
+  it('reports a rule error (e.g. a missing key) as not evaluated', () => {
+    const r = new CompiledRule(rule({ assert: 'it.nosuchkey == 1', 'for-each': 'host.items' }));
+    const out = evaluateRule(r, ctx({ items: [{ key: 'a' }] }));
+    expect(out.status).toBe('not-evaluated');
+    expect(out.status === 'not-evaluated' && out.notEvaluated.reason).toMatch(/^rule error in assert: /);
+  });
+
+  it('applies policy parameters over defaults and severity overrides', () => {
+    const r = new CompiledRule(rule({ 'for-each': 'host.items', assert: 'it.n <= params.max', params: { max: { description: 'm', default: 5 } } }));
+    const c = ctx({ items: [{ n: 7, key: 'a' }] });
+    expect(evaluateRule(r, c).status).toBe('fail');
+    expect(evaluateRule(r, c, { params: { max: 10 } }).status).toBe('pass');
+    expect(evaluateRule(r, c, { severity: 'critical' })).toMatchObject({ findings: [{ severity: 'critical' }] });
+  });
+
+  it('gives stable fingerprints that do not depend on the line', () => {
+    const r = new CompiledRule(rule({ 'for-each': 'host.items' }));
+    const at = (line: number) => evaluateRule(r, ctx({ items: [{ ok: false, key: 'k', loc: { file: 'f', line, column: 1 } }] }));
+    const a = at(3);
+    const b = at(30);
+    expect(a.status === 'fail' && b.status === 'fail' && a.findings[0].fingerprint === b.findings[0].fingerprint).toBe(true);
+  });
+});
