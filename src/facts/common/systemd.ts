@@ -727,5 +727,14 @@ export function resolveServiceExecStart(
   const ex = parseExecCommands(unitList(u.value, 'Service', 'ExecStart'), { unitName: name });
   problems.push(...ex.problems);
   const commands = ex.value.map((command) => ({ command, argv: expandExecArgv(command, env.value) }));
+  const type = unitValue(u.value, 'Service', 'Type')?.value ?? 'simple';
+  if (commands.length > 1 && type !== 'oneshot') {
+    problems.push({
+      code: 'systemd.multiple-execstart',
+      level: 'error',
+      message: `${name} has ${commands.length} ExecStart= commands, only allowed for Type=oneshot: systemd refuses to load the unit`,
+      location: commands[1].command.location,
+    });
+  }
   return { value: { unit: u.value, environment: env.value, commands }, problems };
 }

@@ -187,6 +187,19 @@ describe('ExecStart parsing and expansion', () => {
   });
 });
 
+describe('resolveServiceExecStart', () => {
+  it('refuses several ExecStart= commands unless Type=oneshot (e.g. a drop-in that forgot ExecStart=)', () => {
+    const files = {
+      '/usr/lib/systemd/system/qemu-guest-agent.service': GUIDE_UNIT,
+      '/etc/systemd/system/qemu-guest-agent.service.d/override.conf': '[Service]\nExecStart=/usr/bin/qemu-ga -b guest-exec\n',
+    };
+    const r = resolveServiceExecStart('qemu-guest-agent.service', { files });
+    expect(r.problems).toEqual([expect.objectContaining({ code: 'systemd.multiple-execstart', location: expect.objectContaining({ file: '/etc/systemd/system/qemu-guest-agent.service.d/override.conf', line: 2 }) })]);
+    const oneshot = { ...files, '/etc/systemd/system/qemu-guest-agent.service.d/type.conf': '[Service]\nType=oneshot\n' };
+    expect(resolveServiceExecStart('qemu-guest-agent.service', { files: oneshot }).problems).toEqual([]);
+  });
+});
+
 describe('socketSettings', () => {
   it('reads listen addresses, mode and group; drop-ins override and empty Listen resets', () => {
     const files = {
