@@ -76,3 +76,13 @@ export interface EvidenceBundle {
   /** Keyed by the manifest's command id (e.g. `getenforce`, `virsh.dumpxml`). */
   commands: Record<string, CommandEvidence>;
 }
+
+/** A file item; an item the bundle does not hold counts as missing (collectors record every declared item). */
+export function fileOf(b: EvidenceBundle, path: string): FileEvidence {
+  return b.files[path] ?? { path, state: 'missing' };
+}
+
+/** A command item; one the bundle does not hold counts as not found. */
+export function commandOf(b: EvidenceBundle, id: string): CommandEvidence {
+  return b.commands[id] ?? { id, state: 'not-found' };
+}

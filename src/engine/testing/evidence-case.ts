@@ -49,12 +49,3 @@ export function bundleFromCase(kind: 'host' | 'guest', ev: EvidenceCase = {}, na
     commands,
   };
 }
-
-/** Lookup helpers with the "absent means missing / not-found" convention of cases and real bundles alike. */
-export function fileOf(b: EvidenceBundle, path: string): FileEvidence {
-  return b.files[path] ?? { path, state: 'missing' };
-}
-
-export function commandOf(b: EvidenceBundle, id: string): CommandEvidence {
-  return b.commands[id] ?? { id, state: 'not-found' };
-}
