@@ -350,11 +350,13 @@ function readTyped(
   specs: readonly KeySpec[],
   defaults: Record<string, SettingValue | undefined>,
   fileLabel: string,
-  extraKnown: readonly string[] = [],
+  /** Keys of the same config family that this daemon does not read (warned about as not applicable). */
+  notApplicable: readonly string[] = [],
+  daemonLabel = 'libvirt',
 ): TypedConfig {
   const settings = Object.create(null) as Record<string, ConfSetting>;
   const problems: Problem[] = [];
-  const known = [...specs.map((s) => s.key), ...extraKnown];
+  const known = specs.map((s) => s.key);
   for (const s of specs) {
     const d = defaults[s.key];
     settings[s.key] = d === undefined ? { explicit: false } : { value: d, explicit: false };
@@ -390,6 +392,15 @@ function readTyped(
   for (const key of Object.keys(parsed.entries)) {
     if (known.includes(key)) continue;
     unknownKeys.push(key);
+    if (notApplicable.includes(key)) {
+      problems.push({
+        code: 'virconf.key-not-applicable',
+        level: 'warning',
+        message: `'${key}' is ignored by ${daemonLabel}: only libvirtd and virtproxyd read the network settings`,
+        location: parsed.entries[key].location,
+      });
+      continue;
+    }
     const hint = suggestKey(key, known);
     problems.push({
       code: 'virconf.unknown-key',
@@ -571,7 +582,7 @@ export function readDaemonConfig(parsed: VirConfFile, daemon: DaemonName, opts: 
     delete defaults.ca_file;
   }
   const ignoredIpKeys = withIp ? [] : [...IP_KEYS];
-  const base = readTyped(parsed, specs, defaults, parsed.file, ignoredIpKeys);
+  const base = readTyped(parsed, specs, defaults, parsed.file, ignoredIpKeys, daemon);
   // With polkit, an explicit auth_unix_rw = "polkit" resets the rw perms default to "0777" (before the perms key is read).
   const rwAuth = base.settings.auth_unix_rw;
   const rwPerms = base.settings.unix_sock_rw_perms;
