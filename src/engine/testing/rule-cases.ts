@@ -4,6 +4,8 @@ import type { Rule } from '../generated/rule';
 import { ScanAccumulator } from '../scan';
 import { scanDomainInput } from '../scan-domains';
 import type { ScanResult } from '../findings';
+import { scanHostBundle } from '../scan-host';
+import { bundleFromCase, type EvidenceCase } from './evidence-case';
 
 /**
  * Rule test cases (`rules/<scope>/<ID>.test.yaml`, next to the rule), in the spirit of ESLint's RuleTester:
@@ -48,4 +50,21 @@ export const caseRunners: Partial<Record<Rule['scope'], CaseRunner>> = {
     scanDomainInput(acc, { file: 'case.xml', text: c.domain });
     return acc.result();
   },
+  host: hostCase,
+  cross: hostCase,
 };
+
+/**
+ * Host and cross cases: `evidence:` (see evidence-case.ts) and optionally `domains:`, a map of domain name → XML
+ * that becomes /etc/libvirt/qemu/<name>.xml on the case host. Only the rule under test is evaluated.
+ */
+function hostCase(rule: Rule, c: RuleCase, file: string): ScanResult {
+  const ev = (c.evidence ?? {}) as EvidenceCase;
+  const domains = (c.domains ?? {}) as Record<string, string>;
+  if (typeof domains !== 'object') throw new Error(`${file}: case "${c.name}": 'domains' must map names to XML`);
+  const files = { ...(ev.files ?? {}) };
+  for (const [name, xml] of Object.entries(domains)) files[`/etc/libvirt/qemu/${name}.xml`] = xml;
+  const acc = new ScanAccumulator([rule], { name: 'test', enabled: () => true, settings: () => ({ params: c.params }) });
+  scanHostBundle(acc, bundleFromCase('host', { ...ev, files }));
+  return acc.result();
+}

@@ -1,0 +1,41 @@
+import type { EvidenceBundle } from '../../collect/evidence';
+import { buildAccessFacts } from './build-access';
+import { buildPlatformFacts } from './build-platform';
+import type { HostFacts } from './model';
+
+/** Domain XML texts found on a host, each named by where it came from (its path on the host, or the virsh call). */
+export interface HostDomainText {
+  file: string;
+  text?: string;
+  readError?: string;
+}
+
+export interface HostFactsResult {
+  host: HostFacts;
+  /** Fact path → why it is unknown (evidence missing, denied, command not found...). */
+  unknown: Record<string, string>;
+  domains: HostDomainText[];
+}
+
+/** Domain definitions: live `virsh dumpxml` output when collected, else the persistent /etc/libvirt/qemu/*.xml. */
+export function domainTextsFromBundle(bundle: EvidenceBundle): HostDomainText[] {
+  const out: HostDomainText[] = [];
+  for (const [path, f] of Object.entries(bundle.files)) {
+    if (!/^\/etc\/libvirt\/qemu\/[^/]+\.xml$/.test(path)) continue;
+    if (f.state === 'ok' && f.content !== undefined) out.push({ file: path, text: f.content });
+    else out.push({ file: path, readError: f.error ?? f.state });
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+export function buildHostFacts(bundle: EvidenceBundle): HostFactsResult {
+  const unknown: Record<string, string> = {};
+  const host: HostFacts = {
+    name: bundle.target.name,
+    privileged: bundle.privileged,
+    transport: bundle.target.transport,
+    ...buildAccessFacts(bundle, unknown),
+    ...buildPlatformFacts(bundle, unknown),
+  };
+  return { host, unknown, domains: domainTextsFromBundle(bundle) };
+}
