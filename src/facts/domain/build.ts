@@ -48,6 +48,7 @@ function base0(text: string | null): number | null {
   let n: number;
   if (/^0[xX][0-9a-fA-F]+$/.test(t)) n = parseInt(t.slice(2), 16);
   else if (/^0[0-7]+$/.test(t)) n = parseInt(t, 8);
+  else if (/^0\d+$/.test(t)) return null; // strtol base 0 stops at the 8/9 of '081': libvirt refuses it
   else if (/^\d+$/.test(t)) n = parseInt(t, 10);
   else return null;
   return n <= 0xffffffff ? n : null;
