@@ -1,4 +1,5 @@
 import { parseCpuset } from '../cpuset';
+import { derivePerfFacts } from './derived-perf';
 import { parseCount, scaledToKiB } from '../units';
 import { child, childrenNamed, parseXml, type XmlElement } from '../xml';
 import type { Problem } from '../../util/problem';
@@ -47,6 +48,7 @@ function base0(text: string | null): number | null {
   let n: number;
   if (/^0[xX][0-9a-fA-F]+$/.test(t)) n = parseInt(t.slice(2), 16);
   else if (/^0[0-7]+$/.test(t)) n = parseInt(t, 8);
+  else if (/^0\d+$/.test(t)) return null; // strtol base 0 stops at the 8/9 of '081': libvirt refuses it
   else if (/^\d+$/.test(t)) n = parseInt(t, 10);
   else return null;
   return n <= 0xffffffff ? n : null;
@@ -178,6 +180,7 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
     id: idAttr === null ? null : count(el, attr(el, idAttr), `${el.local}@${idAttr}`),
     idText: idAttr === null ? null : attr(el, idAttr),
     cpuset: cpuset(attr(el, 'cpuset') ?? '') as CpusetFact,
+    duplicateOf: null,
   });
   const resctrl: ResctrlFacts[] = cputuneEl
     ? cputuneEl.children
@@ -202,6 +205,7 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
             for (const [k, v] of Object.entries(n.attrs)) attrs[k] = /^-?\d+$/.test(v.trim()) && v.trim().length < 16 ? Number(v) : v;
             return { ...located(n, `${e.local}[${attr(e, 'vcpus')}]/node[${attr(n, 'id')}]`), id: attr(n, 'id'), attrs };
           }),
+          conflict: null,
         }))
     : [];
   const cputune: DomainFacts['cputune'] = cputuneEl
@@ -276,6 +280,7 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
       type: attr(d, 'type'),
       device: attr(d, 'device') ?? 'disk',
       bus: attr(t, 'bus'),
+      busEffective: null,
       dev,
       rawio: attr(d, 'rawio'),
       sgio: attr(d, 'sgio'),
@@ -390,7 +395,7 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
       }
     : null;
 
-  return {
+  const domain: DomainFacts = {
     ...located(root, 'domain'),
     file,
     name: nameEl ? nameEl.text : null,
@@ -417,8 +422,15 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
     channels,
     seclabels,
     qemu,
+    iothreadRefs: [],
+    iothreadUse: [],
+    vcpuAffinity: [],
+    vcpuPinnedCpus: [],
+    cpusets: [],
     problems,
   };
+  derivePerfFacts(domain);
+  return domain;
 }
 
 export type { SourceLocation };

@@ -60,6 +60,8 @@ export interface PinFacts extends Located {
   id: number | null;
   idText: string | null;
   cpuset: CpusetFact;
+  /** Line of an earlier pin for the same vCPU/IOThread (libvirt rejects the duplicate), else null. */
+  duplicateOf: number | null;
 }
 
 export interface CacheFacts extends Located {
@@ -82,6 +84,11 @@ export interface ResctrlFacts extends Located {
   vcpus: CpusetFact | null;
   caches: CacheFacts[];
   nodes: ResctrlNodeFacts[];
+  /**
+   * Why libvirt's parser rejects this group next to an earlier one (cachetunes are parsed before memorytunes):
+   * `Overlapping vcpus in resctrls` (sets overlap but differ) or `Identical vcpus in cachetunes found`; else null.
+   */
+  conflict: string | null;
 }
 
 export interface CputuneFacts extends Located {
@@ -115,6 +122,8 @@ export interface DiskFacts extends Located {
   type: string | null;
   device: string;
   bus: string | null;
+  /** `bus`, or when absent the bus libvirt derives from the target name (vd→virtio, sd→scsi, hd→ide, xvd→xen). */
+  busEffective: string | null;
   dev: string | null;
   rawio: string | null;
   sgio: string | null;
@@ -243,8 +252,56 @@ export interface DomainFacts extends Located {
     /** Elements in a namespace that looks like qemu's but has a different URI (libvirt ignores them). */
     ignoredForeign: Located[];
   };
+  // ---- derived facts for the performance/availability rules ----
+  /** Every reference to an IOThread id: disk/controller `<driver iothread>` and `<iothreadpin iothread>`. */
+  iothreadRefs: IothreadRefFacts[];
+  /** Each effective IOThread id with the disks/controllers that use it. */
+  iothreadUse: IothreadUseFacts[];
+  /** The effective affinity of each vCPU 0..max-1 (capped at 16384). */
+  vcpuAffinity: VcpuAffinityFacts[];
+  /** Union of the pCPUs vCPUs are pinned to (vcpupin or `<vcpu cpuset>`), sorted. */
+  vcpuPinnedCpus: number[];
+  /** Every cpuset/nodeset-grammar attribute in the domain, with libvirt's parse error if any. */
+  cpusets: CpusetAttrFacts[];
   /** Structural problems libvirt tolerates or rejects (duplicate singletons, bad numbers...). */
   problems: (Problem & { key: string; loc: SourceLocation })[];
+}
+
+export interface IothreadRefFacts extends Located {
+  element: 'disk' | 'controller' | 'iothreadpin';
+  /** Key of the disk, controller or pin holding the reference (e.g. `disk[vdb]`). */
+  owner: string;
+  id: number | null;
+  idText: string;
+  /** Disk: its effective target bus; otherwise null. */
+  bus: string | null;
+  /** Controller: its type and model attribute; otherwise null. */
+  controllerType: string | null;
+  model: string | null;
+  /** The id is one of the domain's effective IOThread ids. */
+  defined: boolean;
+}
+
+export interface IothreadUseFacts extends Located {
+  id: number;
+  /** Keys of the disks/controllers whose `<driver iothread>` names this id. */
+  users: string[];
+}
+
+export interface VcpuAffinityFacts extends Located {
+  vcpu: number;
+  /** pCPUs the vCPU may run on; null when unpinned or the cpuset is invalid. */
+  cpus: number[] | null;
+  /** Where the affinity comes from: its `<vcpupin>`, `<vcpu cpuset>`, numad (`placement='auto'`), or none. */
+  source: 'vcpupin' | 'vcpu-cpuset' | 'auto' | null;
+}
+
+export interface CpusetAttrFacts extends Located {
+  /** E.g. `vcpupin[0]@cpuset`, `numatune/memory@nodeset`. */
+  attribute: string;
+  text: string;
+  /** libvirt's error for the value (`Failed to parse bitmap '…'`, `Invalid value of 'cpuset': …`), else null. */
+  error: string | null;
 }
 
 export const QEMU_NS = 'http://libvirt.org/schemas/domain/qemu/1.0';

@@ -1,0 +1,120 @@
+import type { CpusetAttrFacts, CpusetFact, DomainFacts, IothreadRefFacts, PinFacts, VcpuAffinityFacts } from './model';
+
+/**
+ * Derived facts for the performance/availability rules (IOThreads, pinning, resctrl), computed from the facts
+ * `buildDomainFacts` read from the XML. Fills the fields in place; pure otherwise. The libvirt behaviour mirrored
+ * here was checked with `virsh -c test:///default define` (libvirt 9.0).
+ */
+export const MAX_DERIVED_VCPUS = 16384;
+
+/** libvirt's default bus for a disk target without `bus=` (virDomainDiskDefAssignAddress / virDiskNameParse). */
+export function busFromTarget(dev: string | null, device: string): string | null {
+  if (dev === null) return null;
+  if (device === 'floppy') return 'fdc';
+  if (dev.startsWith('vd')) return 'virtio';
+  if (dev.startsWith('sd')) return 'scsi';
+  if (dev.startsWith('hd')) return 'ide';
+  if (dev.startsWith('xvd')) return 'xen';
+  if (dev.startsWith('ubd')) return 'uml';
+  return null;
+}
+
+export function derivePerfFacts(d: DomainFacts): void {
+  for (const disk of d.disks) disk.busEffective = disk.bus ?? busFromTarget(disk.dev, disk.device);
+
+  // Duplicate pins: libvirt refuses `duplicate vcpupin for vcpu 'N'` / `duplicate iothreadpin for same iothread 'N'`.
+  const markDuplicates = (pins: PinFacts[]) => {
+    const first = new Map<number, PinFacts>();
+    for (const p of pins) {
+      if (p.id === null) continue;
+      const prev = first.get(p.id);
+      if (prev) p.duplicateOf = prev.loc.line;
+      else first.set(p.id, p);
+    }
+  };
+  if (d.cputune) {
+    markDuplicates(d.cputune.vcpupins);
+    markDuplicates(d.cputune.iothreadpins);
+  }
+
+  // IOThread references and use.
+  const defined = new Set(d.iothreadIds);
+  const refs: IothreadRefFacts[] = [];
+  for (const disk of d.disks) {
+    if (disk.driver?.iothreadText == null) continue;
+    const drv = disk.driver;
+    refs.push({ loc: drv.loc, key: `${disk.key}/driver@iothread`, element: 'disk', owner: disk.key, id: drv.iothread, idText: drv.iothreadText as string, bus: disk.busEffective, controllerType: null, model: null, defined: drv.iothread !== null && defined.has(drv.iothread) });
+  }
+  for (const c of d.controllers) {
+    if (c.driver?.iothreadText == null) continue;
+    const drv = c.driver;
+    refs.push({ loc: drv.loc, key: `${c.key}/driver@iothread`, element: 'controller', owner: c.key, id: drv.iothread, idText: drv.iothreadText as string, bus: null, controllerType: c.type, model: c.model, defined: drv.iothread !== null && defined.has(drv.iothread) });
+  }
+  for (const p of d.cputune?.iothreadpins ?? []) {
+    refs.push({ loc: p.loc, key: `${p.key}@iothread`, element: 'iothreadpin', owner: p.key, id: p.id, idText: p.idText ?? '', bus: null, controllerType: null, model: null, defined: p.id !== null && defined.has(p.id) });
+  }
+  d.iothreadRefs = refs;
+  if (d.iothreads) {
+    const declared = new Map(d.iothreads.declaredIds.filter((x) => x.id !== null).map((x) => [x.id as number, x]));
+    d.iothreadUse = d.iothreadIds.map((id) => {
+      const el = declared.get(id);
+      return {
+        loc: el ? el.loc : (d.iothreads as NonNullable<DomainFacts['iothreads']>).loc,
+        key: `iothread[${id}]`,
+        id,
+        users: refs.filter((r) => r.element !== 'iothreadpin' && r.id === id).map((r) => r.owner),
+      };
+    });
+  }
+
+  // Effective vCPU affinity: the first <vcpupin> of a vCPU, else <vcpu cpuset> (ignored with placement='auto').
+  const max = d.vcpu?.max ?? 0;
+  const affinity: VcpuAffinityFacts[] = [];
+  if (d.vcpu && max > 0) {
+    const pins = new Map<number, PinFacts>();
+    for (const p of d.cputune?.vcpupins ?? []) if (p.id !== null && p.duplicateOf === null) pins.set(p.id, p);
+    const auto = d.vcpu.placement === 'auto';
+    const dflt = !auto && d.vcpu.cpuset ? d.vcpu.cpuset : null;
+    for (let v = 0; v < Math.min(max, MAX_DERIVED_VCPUS); v++) {
+      const p = pins.get(v);
+      if (p) affinity.push({ loc: p.loc, key: `vcpu[${v}]`, vcpu: v, cpus: p.cpuset.cpus, source: 'vcpupin' });
+      else if (dflt) affinity.push({ loc: d.vcpu.loc, key: `vcpu[${v}]`, vcpu: v, cpus: dflt.cpus, source: 'vcpu-cpuset' });
+      else affinity.push({ loc: d.vcpu.loc, key: `vcpu[${v}]`, vcpu: v, cpus: null, source: auto ? 'auto' : null });
+    }
+  }
+  d.vcpuAffinity = affinity;
+  d.vcpuPinnedCpus = [...new Set(affinity.flatMap((a) => a.cpus ?? []))].sort((a, b) => a - b);
+
+  // Every cpuset/nodeset attribute.
+  const sets: CpusetAttrFacts[] = [];
+  const add = (owner: { loc: DomainFacts['loc']; key: string }, attribute: string, c: CpusetFact | null, missingMessage?: string) => {
+    if (!c) return;
+    const error = c.text === '' && missingMessage ? missingMessage : c.error;
+    sets.push({ loc: owner.loc, key: `${owner.key}@${attribute.split('@')[1]}`, attribute, text: c.text, error });
+  };
+  if (d.vcpu) add(d.vcpu, 'vcpu@cpuset', d.vcpu.cpuset);
+  for (const p of d.cputune?.vcpupins ?? []) add(p, `${p.key}@cpuset`, p.cpuset, 'missing cpuset for vcpupin');
+  if (d.cputune?.emulatorpin) add(d.cputune.emulatorpin, 'emulatorpin@cpuset', d.cputune.emulatorpin.cpuset, 'missing cpuset for emulatorpin');
+  for (const p of d.cputune?.iothreadpins ?? []) add(p, `${p.key}@cpuset`, p.cpuset, 'missing cpuset for iothreadpin');
+  if (d.numatune?.memory) add(d.numatune.memory, 'numatune/memory@nodeset', d.numatune.memory.nodeset);
+  for (const m of d.numatune?.memnodes ?? []) add(m, `${m.key}@nodeset`, m.nodeset);
+  for (const p of d.hugepages?.pages ?? []) add(p, `hugepages/page@nodeset`, p.nodeset);
+  for (const c of d.cpu?.numaCells ?? []) add(c, `${c.key}@cpus`, c.cpus);
+  d.cpusets = sets;
+
+  // resctrl groups: libvirt parses all <cachetune> before all <memorytune>; a group whose vcpus overlap an
+  // earlier group's without being equal is refused, and so are two cachetunes with the same vcpus.
+  const groups = [...(d.cputune?.resctrl ?? [])].sort((a, b) => (a.element === b.element ? 0 : a.element === 'cachetune' ? -1 : 1));
+  groups.forEach((g, i) => {
+    const mine = g.vcpus?.cpus;
+    if (!mine) return;
+    for (const o of groups.slice(0, i)) {
+      const theirs = o.vcpus?.cpus;
+      if (!theirs || !theirs.some((c) => mine.includes(c))) continue;
+      const equal = theirs.length === mine.length && theirs.every((c) => mine.includes(c));
+      if (!equal) g.conflict = `Overlapping vcpus in resctrls (with the <${o.element} vcpus='${o.vcpus?.text}'> on line ${o.loc.line})`;
+      else if (g.element === 'cachetune' && o.element === 'cachetune') g.conflict = `Identical vcpus in cachetunes found (line ${o.loc.line})`;
+      if (g.conflict) return;
+    }
+  });
+}

@@ -1,0 +1,98 @@
+import { parseDomainXml } from '../../../src/facts/domain/build';
+import { busFromTarget } from '../../../src/facts/domain/derived-perf';
+import type { DomainFacts } from '../../../src/facts/domain/model';
+
+function facts(body: string): DomainFacts {
+  const r = parseDomainXml(`<domain type='kvm'>\n<name>t</name>\n${body}\n</domain>\n`, 't.xml');
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.domain;
+}
+
+describe('derived facts for performance/availability rules', () => {
+  it('derives the disk bus from the target name when bus= is absent', () => {
+    const d = facts(`<devices><disk type='file'><target dev='vda'/></disk><disk type='block' device='lun'><target dev='sdb'/></disk>
+      <disk type='file'><target dev='hdc' bus='sata'/></disk><disk type='file' device='floppy'><target dev='fda'/></disk></devices>`);
+    expect(d.disks.map((x) => x.busEffective)).toEqual(['virtio', 'scsi', 'sata', 'fdc']);
+    expect(busFromTarget('nvme0', 'disk')).toBeNull();
+  });
+
+  it('lists IOThread references with whether the id exists, and which devices use each IOThread', () => {
+    const d = facts(`<iothreads>3</iothreads><iothreadids><iothread id='7'/></iothreadids>
+      <cputune><iothreadpin iothread='7' cpuset='1'/><iothreadpin iothread='9' cpuset='1'/></cputune>
+      <devices><disk type='file'><driver name='qemu' iothread='1'/><target dev='vda'/></disk>
+      <disk type='file'><driver name='qemu' iothread='1'/><target dev='vdb' bus='virtio'/></disk>
+      <controller type='scsi' index='0' model='virtio-scsi'><driver iothread='0'/></controller></devices>`);
+    expect(d.iothreadIds).toEqual([1, 2, 7]);
+    expect(d.iothreadRefs.map((r) => [r.element, r.owner, r.idText, r.defined, r.bus, r.model])).toEqual([
+      ['disk', 'disk[vda]', '1', true, 'virtio', null],
+      ['disk', 'disk[vdb]', '1', true, 'virtio', null],
+      ['controller', 'controller[scsi:0]', '0', false, null, 'virtio-scsi'],
+      ['iothreadpin', 'iothreadpin[7]', '7', true, null, null],
+      ['iothreadpin', 'iothreadpin[9]', '9', false, null, null],
+    ]);
+    expect(d.iothreadUse.map((u) => [u.id, u.users, u.loc.line])).toEqual([
+      [1, ['disk[vda]', 'disk[vdb]'], 3],
+      [2, [], 3],
+      [7, [], 3],
+    ]);
+  });
+
+  it('computes each vCPU affinity: first vcpupin, else <vcpu cpuset>, numad for placement=auto', () => {
+    const d = facts(`<vcpu cpuset='4-5'>3</vcpu><cputune><vcpupin vcpu='1' cpuset='9'/><vcpupin vcpu='1' cpuset='8'/><vcpupin vcpu='5' cpuset='1'/></cputune>`);
+    expect(d.vcpuAffinity.map((a) => [a.vcpu, a.cpus, a.source])).toEqual([
+      [0, [4, 5], 'vcpu-cpuset'],
+      [1, [9], 'vcpupin'],
+      [2, [4, 5], 'vcpu-cpuset'],
+    ]);
+    expect(d.vcpuPinnedCpus).toEqual([4, 5, 9]);
+    expect(d.cputune!.vcpupins.map((p) => p.duplicateOf)).toEqual([null, 3, null]);
+    const auto = facts(`<vcpu placement='auto' cpuset='1'>2</vcpu>`);
+    expect(auto.vcpuAffinity.map((a) => [a.cpus, a.source])).toEqual([
+      [null, 'auto'],
+      [null, 'auto'],
+    ]);
+    expect(facts('<vcpu>1</vcpu>').vcpuAffinity.map((a) => a.source)).toEqual([null]);
+    expect(facts('').vcpuAffinity).toEqual([]);
+  });
+
+  it('caps the derived vCPU list for hostile vCPU counts', () => {
+    expect(facts('<vcpu>99999999</vcpu>').vcpuAffinity).toHaveLength(16384);
+  });
+
+  it('collects every cpuset/nodeset attribute with libvirt-style errors', () => {
+    const d = facts(`<vcpu cpuset='0-3'>2</vcpu><cputune><vcpupin vcpu='0'/><emulatorpin cpuset='1,^1'/></cputune>
+      <numatune><memory nodeset='0-'/><memnode cellid='0' nodeset='0'/></numatune>
+      <cpu><numa><cell id='0' cpus='0-1' memory='1024'/></numa></cpu>`);
+    expect(d.cpusets.map((c) => [c.attribute, c.error])).toEqual([
+      ['vcpu@cpuset', null],
+      ['vcpupin[0]@cpuset', 'missing cpuset for vcpupin'],
+      ['emulatorpin@cpuset', "Invalid value of 'cpuset': '1,^1'"],
+      ['numatune/memory@nodeset', "Failed to parse bitmap '0-'"],
+      ['memnode[0]@nodeset', null],
+      ['cpu/numa/cell[0]@cpus', null],
+    ]);
+  });
+
+  it('marks resctrl groups libvirt refuses: overlapping vcpus, identical cachetunes (cachetunes parse first)', () => {
+    const d = facts(`<cputune>
+      <memorytune vcpus='0-1'><node id='0' bandwidth='10'/></memorytune>
+      <memorytune vcpus='2-3'><node id='0' bandwidth='10'/></memorytune>
+      <cachetune vcpus='1'><cache id='0' level='3' type='both' size='1'/></cachetune>
+      <cachetune vcpus='2-3'><cache id='0' level='3' type='both' size='1'/></cachetune>
+      <cachetune vcpus='3,2'><cache id='0' level='3' type='both' size='1'/></cachetune>
+      </cputune>`);
+    expect(d.cputune!.resctrl.map((r) => r.conflict)).toEqual([
+      "Overlapping vcpus in resctrls (with the <cachetune vcpus='1'> on line 6)",
+      null,
+      null,
+      null,
+      'Identical vcpus in cachetunes found (line 7)',
+    ]);
+  });
+
+  it("reads PCI address parts like strtol base 0: '081' is not a number libvirt accepts", () => {
+    const d = facts(`<devices><hostdev mode='subsystem' type='pci'><source><address domain='0' bus='081' slot='0' function='0'/></source></hostdev></devices>`);
+    expect(d.hostdevs[0].source?.bus).toBeNull();
+    expect(d.hostdevs[0].source?.bdf).toBeNull();
+  });
+});
