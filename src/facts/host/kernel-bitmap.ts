@@ -87,18 +87,8 @@ export function parseCpulist(text: string, opts: BitmapOptions = {}): ParseResul
   return { value: [...set].sort((a, b) => a - b), problems };
 }
 
-/** Formats CPU numbers as the kernel's `%*pbl` (`0-3,8,10-11`). */
-export function formatCpulist(cpus: readonly number[]): string {
-  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(j === i ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
+/** Formats CPU numbers as the kernel's `%*pbl` (`0-3,8,10-11`): the same text libvirt prints for cpusets. */
+export { formatCpulist } from '../cpuset';
 
 /**
  * Formats CPU numbers as the kernel's `%*pb` for a bitmap of `nrCpuIds` bits (default: highest CPU + 1).
