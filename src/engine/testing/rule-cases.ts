@@ -3,6 +3,9 @@ import { parse } from 'yaml';
 import type { Rule } from '../generated/rule';
 import { ScanAccumulator } from '../scan';
 import { scanDomainInput } from '../scan-domains';
+import { scanGuestBundle } from '../scan-guest';
+import { bundleFromCase, type EvidenceCase } from './evidence-case';
+import { loadFixtureGuest } from './fixture-guest';
 import type { ScanResult } from '../findings';
 
 /**
@@ -46,6 +49,14 @@ export const caseRunners: Partial<Record<Rule['scope'], CaseRunner>> = {
     if (typeof c.domain !== 'string') throw new Error(`${file}: case "${c.name}" needs a 'domain' XML document`);
     const acc = new ScanAccumulator([rule], { name: 'test', enabled: () => true, settings: () => ({ params: c.params }) });
     scanDomainInput(acc, { file: 'case.xml', text: c.domain });
+    return acc.result();
+  },
+  /** Guest cases give `evidence:` (see bundleFromCase) or `fixture: <name>` (a guest under fixtures/guests/). */
+  guest(rule, c, file) {
+    const acc = new ScanAccumulator([rule], { name: 'test', enabled: () => true, settings: () => ({ params: c.params }) });
+    if (typeof c.fixture === 'string') scanGuestBundle(acc, loadFixtureGuest(c.fixture));
+    else if (c.evidence && typeof c.evidence === 'object') scanGuestBundle(acc, bundleFromCase('guest', c.evidence as EvidenceCase));
+    else throw new Error(`${file}: case "${c.name}" needs 'evidence' (files/dirs/commands) or 'fixture'`);
     return acc.result();
   },
 };
