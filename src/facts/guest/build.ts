@@ -191,7 +191,7 @@ function canonicalOption(list: 'block' | 'allow', version: string | null): strin
 }
 
 /** GUEST-QGA-001: list options whose RPCs are separated by spaces (separate argv words) or `;`/spaces in one word. */
-function listDefects(argv: readonly QgaArg[], analysis: QgaFilterAnalysis, version: string | null): QgaListDefectFact[] {
+function listDefects(argv: readonly QgaArg[], analysis: QgaFilterAnalysis, version: string | null, envVars: Record<string, EnvVar> = {}): QgaListDefectFact[] {
   const strays = new Set(analysis.strayArguments);
   const consumed = new Set<QgaArg>();
   const out: QgaListDefectFact[] = [];
@@ -219,6 +219,9 @@ function listDefects(argv: readonly QgaArg[], analysis: QgaFilterAnalysis, versi
     const names = [...value.split(/[\s,;]+/), ...following.map((a) => a.value)].filter((x) => x !== '');
     const words = valueArg === w ? [w] : [w, valueArg];
     const loc = blameArg(valueArg.vars?.length ? valueArg : (following.find((a) => a.vars?.length) ?? w)) ?? at('(unknown)');
+    // `--blacklist=${BLACKLIST_RPC}`: the line to change is the variable's, so correct the variable itself.
+    const onlyVar = valueArg.vars?.length === 1 && following.length === 0 ? envVars[valueArg.vars[0].name] : undefined;
+    const fixed = uniq(names).join(',');
     out.push({
       kind: following.length ? 'space-separated' : 'separator-in-value',
       option: opt.option,
@@ -226,7 +229,7 @@ function listDefects(argv: readonly QgaArg[], analysis: QgaFilterAnalysis, versi
       text: [...words, ...following].map((a) => a.value).join(' '),
       effective,
       ignored: names.filter((n) => !effective.includes(n)),
-      corrected: `${canonicalOption(opt.list, version)}=${[...new Set(names)].join(',')}`,
+      corrected: onlyVar && onlyVar.value === value ? `${onlyVar.name}=${fixed}` : `${canonicalOption(opt.list, version)}=${fixed}`,
       loc,
       key: `list[${opt.list}]@${locKey(loc)}`,
     });
@@ -388,7 +391,7 @@ function buildQga(b: EvidenceBundle, unknown: Record<string, string>): QgaFacts 
   qga.blocked = effective.blocked;
   qga.platformUnsupported = effective.platformUnsupported;
   for (const r of effective.rpcs) qga.rpcs[r.name] = { enabled: r.enabled, reason: r.reason, loc: r.location ?? null };
-  qga.listDefects = listDefects(editableArgv, editable, version);
+  qga.listDefects = listDefects(editableArgv, editable, version, unitArgv ? svc.value.environment.vars : {});
   if (procA && unitA) qga.stale = procArgv!.map((a) => a.value).join('\0') !== unitArgv!.map((a) => a.value).join('\0');
 
   // Problems of every analysis (the unit's first: they carry the lines to change).
@@ -414,12 +417,15 @@ function buildQga(b: EvidenceBundle, unknown: Record<string, string>): QgaFacts 
   for (const p of envPaths) {
     const parsed = parseEnvFile(sources.files[p], p);
     const vars = qgaSysconfigVars(parsed.value, unitArgv);
+    // A variable is used when ExecStart= references it, even if it expands to nothing (`$FILTER_RPC_ARGS` empty).
+    const referenced = new Set<string>();
+    for (const w of cmd0?.command.argv ?? []) for (const m of w.value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) referenced.add(m[1]);
     if (vars.length === 0 && sysconfig !== null) continue;
     const onLine = (items: QgaListItem[], l: SourceLocation) => uniq(items.filter((i) => i.location?.file === l.file && i.location.line === l.line).map((i) => i.name));
     const facts: QgaSysconfigVarFact[] = vars.map((v) => ({
       name: v.name,
       value: v.value,
-      used: unitArgv ? (v.usedByExecStart ?? false) : null,
+      used: unitArgv ? referenced.has(v.name) : null,
       blockItems: onLine(editable.blockList, v.location),
       allowItems: onLine(editable.allowList, v.location),
       loc: v.location,
@@ -473,7 +479,7 @@ export function guestFactsFromAgentInfo(domainName: string, guestInfoJson: strin
   const guest = emptyGuest(domainName, 'agent');
   const unknown: Record<string, string> = {};
   const noInGuest = `only the host-side guest-info reply is available for domain ${domainName} (no in-guest evidence)`;
-  for (const k of ['guest.cmdline', 'guest.tpm', 'guest.cpuidle', 'guest.pvspin', 'guest.topology', 'guest.numa', 'guest.arch', 'guest.qga.files', 'guest.qga.listDefects', 'guest.qga.config', 'guest.qga.sysconfig'])
+  for (const k of ['guest.cmdline', 'guest.tpm', 'guest.cpuidle', 'guest.pvspin', 'guest.topology', 'guest.numa', 'guest.arch', 'guest.qga.files', 'guest.qga.listDefects', 'guest.qga.config', 'guest.qga.sysconfig', 'guest.qga.problems'])
     unknown[k] = noInGuest;
   const file = `guest-info:${domainName}`;
   const r = parseGuestInfo(guestInfoJson, file);
