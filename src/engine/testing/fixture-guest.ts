@@ -17,7 +17,7 @@ import { bundleFromCase, type EvidenceCase } from './evidence-case';
  *                                              "state": "denied" } },   (overrides for collected files / extra items)
  *                       "links":   { "/sys/class/tpm/tpm0/device/driver": "../../../../bus/pnp/drivers/tpm_crb" },
  *                       "devices": [ "/dev/tpm0" ] }                   (character devices: state not-regular)
- *   expected.json     the findings the fixture must produce (read by test/fixtures/guests.test.ts)
+ * The findings each fixture must produce are asserted in test/fixtures/guests.test.ts.
  *
  * The same layout is what `--root DIR` collection reads, so a fixture's root/ is also a valid --root target.
  */
