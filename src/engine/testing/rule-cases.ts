@@ -3,6 +3,8 @@ import { parse } from 'yaml';
 import type { Rule } from '../generated/rule';
 import { ScanAccumulator } from '../scan';
 import { scanDomainInput } from '../scan-domains';
+import { scanGuestBundle } from '../scan-guest';
+import { loadFixtureGuest } from './fixture-guest';
 import type { ScanResult } from '../findings';
 import { scanHostBundle } from '../scan-host';
 import { bundleFromCase, type EvidenceCase } from './evidence-case';
@@ -41,17 +43,30 @@ export function loadCaseFile(file: string): RuleCaseFile {
   return parse(fs.readFileSync(file, 'utf8')) as RuleCaseFile;
 }
 
+/** Evaluates only the rule under test, with the case's parameters. */
+function caseAccumulator(rule: Rule, c: RuleCase): ScanAccumulator {
+  return new ScanAccumulator([rule], { name: 'test', enabled: () => true, settings: () => ({ params: c.params }) });
+}
+
 export type CaseRunner = (rule: Rule, c: RuleCase, file: string) => ScanResult;
 
 export const caseRunners: Partial<Record<Rule['scope'], CaseRunner>> = {
   domain(rule, c, file) {
     if (typeof c.domain !== 'string') throw new Error(`${file}: case "${c.name}" needs a 'domain' XML document`);
-    const acc = new ScanAccumulator([rule], { name: 'test', enabled: () => true, settings: () => ({ params: c.params }) });
+    const acc = caseAccumulator(rule, c);
     scanDomainInput(acc, { file: 'case.xml', text: c.domain });
     return acc.result();
   },
   host: hostCase,
   cross: hostCase,
+  /** Guest cases give `evidence:` (see bundleFromCase) or `fixture: <name>` (a guest under fixtures/guests/). */
+  guest(rule, c, file) {
+    const acc = caseAccumulator(rule, c);
+    if (typeof c.fixture === 'string') scanGuestBundle(acc, loadFixtureGuest(c.fixture));
+    else if (c.evidence && typeof c.evidence === 'object') scanGuestBundle(acc, bundleFromCase('guest', c.evidence as EvidenceCase));
+    else throw new Error(`${file}: case "${c.name}" needs 'evidence' (files/dirs/commands) or 'fixture'`);
+    return acc.result();
+  },
 };
 
 /**
@@ -64,7 +79,7 @@ function hostCase(rule: Rule, c: RuleCase, file: string): ScanResult {
   if (typeof domains !== 'object') throw new Error(`${file}: case "${c.name}": 'domains' must map names to XML`);
   const files = { ...(ev.files ?? {}) };
   for (const [name, xml] of Object.entries(domains)) files[`/etc/libvirt/qemu/${name}.xml`] = xml;
-  const acc = new ScanAccumulator([rule], { name: 'test', enabled: () => true, settings: () => ({ params: c.params }) });
+  const acc = caseAccumulator(rule, c);
   scanHostBundle(acc, bundleFromCase('host', { ...ev, files }));
   return acc.result();
 }
