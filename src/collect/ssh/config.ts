@@ -6,7 +6,8 @@
  *   arguments are split like argv_split(): `"…"`/`'…'` quoting, `\` escapes, `#` at a word start ends the line;
  * - for every option the FIRST obtained value wins (command-line values such as `user@` or `:port` come first);
  *   IdentityFile/CertificateFile accumulate;
- * - `Host` patterns (`*`, `?`, `!negation`) are matched against the host as given on the command line;
+ * - `Host` patterns (`*`, `?`, `!negation`) are matched case-sensitively against the host as given on the command
+ *   line; the resulting host name is lower-cased;
  *   `Match` supports `all`, `host` (after HostName substitution), `originalhost`, `user`, `localuser` and `!`;
  *   `Match exec`/`canonical`/`final`/... are never executed: the block is treated as not matching (warning);
  * - `Include` (relative paths are relative to ~/.ssh, globs in the file name) inside a non-matching block
@@ -182,13 +183,16 @@ export function matchPatternList(value: string, list: string, ignoreCase = true)
   return matched;
 }
 
-/** `Host` line: any positive pattern matches and no negated one does (match_hostname lower-cases the host). */
+/**
+ * `Host` line: any positive pattern matches and no negated one does. Like readconf.c's match_pattern() this is
+ * case-sensitive and uses the host exactly as given (ssh lower-cases only the final host name).
+ */
 export function hostLineMatches(host: string, patterns: string[]): boolean {
-  const h = host.toLowerCase();
+  const h = host;
   let matched = false;
   for (const raw of patterns) {
     const negated = raw.startsWith('!');
-    const p = (negated ? raw.slice(1) : raw).toLowerCase();
+    const p = negated ? raw.slice(1) : raw;
     if (matchPattern(h, p)) {
       if (negated) return false;
       matched = true;
@@ -523,7 +527,7 @@ function resolveWith(target: string, configs: SshConfigFile[], options: ResolveO
     throw new ScanError('input', `${target}: ProxyCommand (${fmtLoc(get('proxycommand')!.location)}) is not supported by vmaudit; use ProxyJump`, target);
   }
   const hnRaw = get('hostname')?.args[0];
-  const hostname = hnRaw ? hnRaw.replace(/%(.)/g, (_, t: string) => (t === 'h' ? spec.host : t === '%' ? '%' : `%${t}`)) : spec.host;
+  const hostname = (hnRaw ? hnRaw.replace(/%(.)/g, (_, t: string) => (t === 'h' ? spec.host : t === '%' ? '%' : `%${t}`)) : spec.host).toLowerCase();
   if (!isValidHostname(hostname) || hostname.includes('%')) {
     throw new ScanError('input', `${target}: invalid HostName "${hostname}"${hnRaw ? ` (${fmtLoc(get('hostname')!.location)})` : ''}`, target);
   }
