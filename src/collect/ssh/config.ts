@@ -346,6 +346,8 @@ export interface ResolvedSshTarget {
   strictHostKeyChecking: StrictHostKeyChecking;
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
+  /** HashKnownHosts: new known_hosts entries are written hashed. */
+  hashKnownHosts: boolean;
   /** Name used for known_hosts lookups instead of the host name. */
   hostKeyAlias?: string;
   connectTimeoutMs?: number;
@@ -598,6 +600,7 @@ function resolveWith(target: string, configs: SshConfigFile[], options: ResolveO
     strictHostKeyChecking,
     userKnownHostsFiles,
     globalKnownHostsFiles,
+    hashKnownHosts: (get('hashknownhosts')?.args[0] ?? 'no').toLowerCase() === 'yes',
     hostKeyAlias,
     connectTimeoutMs: seconds('connecttimeout'),
     serverAliveIntervalMs: seconds('serveraliveinterval'),

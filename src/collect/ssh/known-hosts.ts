@@ -11,7 +11,7 @@
  * key of the same type listed → "changed", always refused; nothing of that type listed → "unknown", refused unless
  * accept-new, in which case the key is appended to the auditor's own known_hosts file.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SourceLocation } from '../../util/location';
@@ -167,8 +167,16 @@ export function loadKnownHosts(files: string[]): { value: KnownHostEntry[]; prob
   return { value, problems };
 }
 
-/** Appends `name keytype base64` to the auditor's known_hosts file (creating it 0600, its directory 0700). */
-export function appendKnownHost(file: string, name: string, blob: Buffer): void {
+/** `|1|salt|hash` for a host name, as `ssh-keygen -H` and HashKnownHosts write it. */
+export function hashHostName(name: string, salt: Buffer = randomBytes(20)): string {
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}
+
+/**
+ * Appends `name keytype base64` to the auditor's known_hosts file (creating it 0600, its directory 0700);
+ * with `hash`, the name is written hashed (HashKnownHosts yes).
+ */
+export function appendKnownHost(file: string, name: string, blob: Buffer, hash = false): void {
   const keyType = blobKeyType(blob);
   if (!keyType) throw new Error('not an SSH public key blob');
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -189,7 +197,7 @@ export function appendKnownHost(file: string, name: string, blob: Buffer): void 
     // a new file
   }
   // One write with O_APPEND: concurrent fleet connections never interleave partial lines.
-  fs.appendFileSync(file, `${prefix}${name} ${keyType} ${blob.toString('base64')}\n`, { mode: 0o600 });
+  fs.appendFileSync(file, `${prefix}${hash ? hashHostName(name) : name} ${keyType} ${blob.toString('base64')}\n`, { mode: 0o600 });
 }
 
 export type HostKeyPolicy = 'strict' | 'accept-new';
@@ -203,6 +211,8 @@ export interface VerifyHostKeyOptions {
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
   policy: HostKeyPolicy;
+  /** HashKnownHosts: write accepted names hashed. */
+  hashKnownHosts?: boolean;
 }
 
 /**
@@ -238,7 +248,7 @@ export function verifyHostKey(blob: Buffer, options: VerifyHostKeyOptions): { ac
       if (options.policy === 'accept-new' && userFile !== undefined) {
         const record = (): void => {
           try {
-            appendKnownHost(userFile, options.name, blob);
+            appendKnownHost(userFile, options.name, blob, options.hashKnownHosts);
           } catch (e) {
             throw new ScanError('host-key-unknown', `${options.target}: cannot add the ${type} host key ${fp} to ${userFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, options.target);
           }

@@ -305,7 +305,7 @@ export class SshRunner implements ScriptRunner {
       algorithms: algorithms ? { serverHostKey: algorithms as never } : undefined,
       hostVerifier: (key: Buffer): boolean => {
         try {
-          const r = verifyHostKey(key, { name: lookupName, target: where, userKnownHostsFiles: t.userKnownHostsFiles, globalKnownHostsFiles: t.globalKnownHostsFiles, policy });
+          const r = verifyHostKey(key, { name: lookupName, target: where, userKnownHostsFiles: t.userKnownHostsFiles, globalKnownHostsFiles: t.globalKnownHostsFiles, policy, hashKnownHosts: t.hashKnownHosts });
           if (r.accepted === 'new') {
             recordHostKey = r.record;
             this.log(`unknown ${blobKeyType(key)} host key accepted (accept-new); recording it in ${r.file}`);

@@ -115,6 +115,13 @@ describeWithOracles(['ssh-keygen'], 'known_hosts against ssh-keygen', () => {
     expect(spawnSync('ssh-keygen', ['-F', '[new.example]:2200', '-f', file]).status).toBe(0);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(verifyHostKey(keys.k1.blob, { ...opts, policy: 'strict' }).accepted).toBe('known');
+    // HashKnownHosts: the recorded name is hashed, and ssh-keygen -F still finds it
+    const hashedFile = path.join(dir, 'known_hosts.hashnew');
+    const h = verifyHostKey(keys.k2.blob, { ...opts, userKnownHostsFiles: [hashedFile], policy: 'accept-new', hashKnownHosts: true });
+    if (h.accepted === 'new') h.record();
+    expect(fs.readFileSync(hashedFile, 'utf8')).toMatch(/^\|1\|[^ ]+ ecdsa-sha2-nistp256 /);
+    expect(fs.readFileSync(hashedFile, 'utf8')).not.toContain('new.example');
+    expect(spawnSync('ssh-keygen', ['-F', '[new.example]:2200', '-f', hashedFile]).status).toBe(0);
     // a different key of the same type is a change, even under accept-new
     try {
       verifyHostKey(keys.k3.blob, { ...opts, policy: 'accept-new' });
