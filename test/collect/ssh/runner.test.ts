@@ -229,7 +229,7 @@ describeWithOracles(['sshd', 'ssh-keygen'], 'SshRunner against a real OpenSSH ss
     // kill the sshd session processes between the script and the listening sshd
     const chain: number[] = [];
     for (let p = parentPid(pid); p !== undefined && p > 1 && p !== sshd.pid; p = parentPid(p)) {
-      if (processName(p) === 'sshd') chain.push(p);
+      if (processName(p).startsWith('sshd')) chain.push(p); // sshd, or sshd-session (OpenSSH >= 9.8)
     }
     expect(chain.length).toBeGreaterThan(0);
     for (const p of chain) process.kill(p, 'SIGKILL');
