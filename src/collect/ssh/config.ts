@@ -1,0 +1,615 @@
+/**
+ * OpenSSH client configuration (`ssh_config(5)`) and SSH target resolution.
+ *
+ * Mirrors OpenSSH's readconf.c where it matters for connecting:
+ * - keywords are case-insensitive, separated from their arguments by whitespace and/or one `=`;
+ *   arguments are split like argv_split(): `"…"`/`'…'` quoting, `\` escapes, `#` at a word start ends the line;
+ * - for every option the FIRST obtained value wins (command-line values such as `user@` or `:port` come first);
+ *   IdentityFile/CertificateFile accumulate;
+ * - `Host` patterns (`*`, `?`, `!negation`) are matched case-sensitively against the host as given on the command
+ *   line; the resulting host name is lower-cased;
+ *   `Match` supports `all`, `host` (after HostName substitution), `originalhost`, `user`, `localuser` and `!`;
+ *   `Match exec`/`canonical`/`final`/... are never executed: the block is treated as not matching (warning);
+ * - `Include` (relative paths are relative to ~/.ssh, globs in the file name) inside a non-matching block
+ *   never matches;
+ * - `HostName` expands `%h`/`%%`; IdentityFile, UserKnownHostsFile, IdentityAgent expand `~` and
+ *   `%d %h %i %k %L %l %n %p %r %u %%`.
+ * Checked against `ssh -G` in test/collect/ssh/config.test.ts.
+ *
+ * The parser is pure and never throws; resolution throws ScanError('input') for targets that cannot be used.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { SourceLocation } from '../../util/location';
+import type { Problem } from '../../util/problem';
+import { ScanError } from '../runner';
+
+export interface SshConfigOption {
+  type: 'option';
+  /** Lower-case keyword. */
+  keyword: string;
+  args: string[];
+  location: SourceLocation;
+}
+export interface SshConfigHost {
+  type: 'host';
+  patterns: string[];
+  location: SourceLocation;
+}
+export interface MatchCriterion {
+  name: string;
+  negated: boolean;
+  arg?: string;
+}
+export interface SshConfigMatch {
+  type: 'match';
+  criteria: MatchCriterion[];
+  location: SourceLocation;
+}
+export interface SshConfigInclude {
+  type: 'include';
+  patterns: string[];
+  location: SourceLocation;
+  /** Filled by loadSshConfig(): the files the patterns expanded to, in order. */
+  files?: SshConfigFile[];
+}
+export type SshConfigItem = SshConfigOption | SshConfigHost | SshConfigMatch | SshConfigInclude;
+
+export interface SshConfigFile {
+  file: string;
+  items: SshConfigItem[];
+}
+
+const MATCH_CRITERIA_WITH_ARG = new Set(['host', 'originalhost', 'user', 'localuser', 'exec', 'localnetwork', 'tagged', 'version', 'sessiontype', 'command']);
+const MATCH_CRITERIA_NO_ARG = new Set(['all', 'canonical', 'final']);
+
+/** argv_split(): returns the words of a line, or an error message for an unterminated quote. */
+export function splitArgs(text: string): { args: string[]; error?: string } {
+  const args: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (i >= text.length) break;
+    if (text[i] === '#') break;
+    let word = '';
+    let quote: string | null = null;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (quote === null && (c === ' ' || c === '\t')) break;
+      if (c === '\\' && i + 1 < text.length && `"'\\ \t`.includes(text[i + 1]) && (quote === null || text[i + 1] === quote || text[i + 1] === '\\')) {
+        word += text[++i];
+      } else if (quote === null && (c === '"' || c === "'")) {
+        quote = c;
+      } else if (quote !== null && c === quote) {
+        quote = null;
+      } else {
+        word += c;
+      }
+    }
+    if (quote !== null) return { args, error: 'unterminated quoted string' };
+    args.push(word);
+  }
+  return { args };
+}
+
+/** Parses one ssh_config file. Pure; problems carry file and line. */
+export function parseSshConfig(text: string, file: string): { value: SshConfigFile; problems: Problem[] } {
+  const items: SshConfigItem[] = [];
+  const problems: Problem[] = [];
+  const lines = text.split('\n');
+  lines.forEach((raw, index) => {
+    const line = raw.replace(/\r$/, '');
+    const m = /^[ \t]*([^ \t=#]+)[ \t]*(?:=[ \t]*)?(.*)$/.exec(line);
+    if (!m || /^[ \t]*(#|$)/.test(line)) return;
+    const location: SourceLocation = { file, line: index + 1, column: line.indexOf(m[1]) + 1 };
+    const keyword = m[1].toLowerCase();
+    const split = splitArgs(m[2]);
+    if (split.error) {
+      problems.push({ code: 'ssh-config.bad-quoting', level: 'error', message: `${keyword}: ${split.error}`, location });
+      return;
+    }
+    const args = split.args;
+    if (args.length === 0 && keyword !== 'match') {
+      problems.push({ code: 'ssh-config.missing-argument', level: 'error', message: `${m[1]}: missing argument`, location });
+      return;
+    }
+    if (keyword === 'host') {
+      items.push({ type: 'host', patterns: args, location });
+    } else if (keyword === 'match') {
+      const criteria: MatchCriterion[] = [];
+      let bad = false;
+      for (let k = 0; k < args.length; k++) {
+        let name = args[k].toLowerCase();
+        const negated = name.startsWith('!');
+        if (negated) name = name.slice(1);
+        if (MATCH_CRITERIA_NO_ARG.has(name)) {
+          criteria.push({ name, negated });
+        } else if (MATCH_CRITERIA_WITH_ARG.has(name)) {
+          if (k + 1 >= args.length) {
+            problems.push({ code: 'ssh-config.bad-match', level: 'error', message: `Match ${name}: missing argument`, location });
+            bad = true;
+            break;
+          }
+          criteria.push({ name, negated, arg: args[++k] });
+        } else {
+          problems.push({ code: 'ssh-config.bad-match', level: 'error', message: `Match: unsupported criterion "${args[k]}"`, location });
+          bad = true;
+          break;
+        }
+      }
+      if (criteria.length === 0 && !bad) {
+        problems.push({ code: 'ssh-config.bad-match', level: 'error', message: 'Match: missing criteria', location });
+        bad = true;
+      }
+      // A broken Match line never matches (OpenSSH refuses the whole file; we keep going without its block).
+      items.push({ type: 'match', criteria: bad ? [{ name: 'exec', negated: false, arg: '' }] : criteria, location });
+    } else if (keyword === 'include') {
+      items.push({ type: 'include', patterns: args, location });
+    } else {
+      items.push({ type: 'option', keyword, args, location });
+    }
+  });
+  return { value: { file, items }, problems };
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (const c of glob) {
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+/** OpenSSH match_pattern(): `*` and `?` wildcards, case-sensitive. */
+export function matchPattern(value: string, pattern: string): boolean {
+  return globToRegExp(pattern).test(value);
+}
+
+/** OpenSSH match_pattern_list(): comma-separated patterns, `!` negates (a negated match wins). */
+export function matchPatternList(value: string, list: string, ignoreCase = true): boolean {
+  const v = ignoreCase ? value.toLowerCase() : value;
+  let matched = false;
+  for (const raw of list.split(',')) {
+    const negated = raw.startsWith('!');
+    const p = negated ? raw.slice(1) : raw;
+    if (matchPattern(v, ignoreCase ? p.toLowerCase() : p)) {
+      if (negated) return false;
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+/**
+ * `Host` line: any positive pattern matches and no negated one does. Like readconf.c's match_pattern() this is
+ * case-sensitive and uses the host exactly as given (ssh lower-cases only the final host name).
+ */
+export function hostLineMatches(host: string, patterns: string[]): boolean {
+  const h = host;
+  let matched = false;
+  for (const raw of patterns) {
+    const negated = raw.startsWith('!');
+    const p = negated ? raw.slice(1) : raw;
+    if (matchPattern(h, p)) {
+      if (negated) return false;
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+export interface LoadOptions {
+  /** The local user's home directory (default os.homedir()); `~` and relative Include paths use it. */
+  home?: string;
+}
+
+function expandTildeOnly(p: string, home: string): string {
+  if (p === '~') return home;
+  if (p.startsWith('~/')) return path.join(home, p.slice(2));
+  return p;
+}
+
+function expandIncludeGlob(pattern: string): string[] {
+  const dir = path.dirname(pattern);
+  const base = path.basename(pattern);
+  if (!/[*?]/.test(base)) return fs.existsSync(pattern) ? [pattern] : [];
+  if (/[*?]/.test(dir)) return []; // globs in directory components are not supported
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const re = globToRegExp(base);
+  return names.filter((n) => !n.startsWith('.') && re.test(n)).sort().map((n) => path.join(dir, n));
+}
+
+/**
+ * Reads a config file and, recursively, the files it Includes (depth ≤ 16). A missing top-level file yields
+ * an empty config when `optional` is set (as ~/.ssh/config is); unreadable files become problems.
+ */
+export function loadSshConfig(file: string, options: LoadOptions & { optional?: boolean; system?: boolean } = {}): { value: SshConfigFile; problems: Problem[] } {
+  const home = options.home ?? os.homedir();
+  const problems: Problem[] = [];
+  const load = (f: string, depth: number, optional: boolean): SshConfigFile => {
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!(optional && code === 'ENOENT')) {
+        problems.push({ code: 'ssh-config.unreadable', level: 'error', message: `cannot read ${f}: ${code ?? String(e)}`, location: { file: f, line: 1, column: 1 } });
+      }
+      return { file: f, items: [] };
+    }
+    const parsed = parseSshConfig(text, f);
+    problems.push(...parsed.problems);
+    for (const item of parsed.value.items) {
+      if (item.type !== 'include') continue;
+      if (depth >= 16) {
+        problems.push({ code: 'ssh-config.include-depth', level: 'error', message: 'Include nested too deeply', location: item.location });
+        item.files = [];
+        continue;
+      }
+      item.files = [];
+      for (const pat of item.patterns) {
+        let p = expandTildeOnly(pat, home);
+        if (!path.isAbsolute(p)) p = options.system ? path.join('/etc/ssh', p) : path.join(home, '.ssh', p);
+        for (const g of expandIncludeGlob(p)) item.files.push(load(g, depth + 1, false));
+      }
+    }
+    return parsed.value;
+  };
+  const value = load(file, 0, options.optional ?? false);
+  return { value, problems };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Targets
+
+export interface TargetSpec {
+  /** Host or alias as written (what `Host` patterns are matched against). */
+  host: string;
+  user?: string;
+  port?: number;
+}
+
+/** OpenSSH's valid_hostname(): no shell metacharacters, whitespace, control characters or leading '-'. */
+export function isValidHostname(s: string): boolean {
+  if (s.length === 0 || s.startsWith('-')) return false;
+  return !/[\s'`"$\\;&<>|(){},\x00-\x1f\x7f]/.test(s);
+}
+
+/** OpenSSH's valid_ruser() plus '@' and ':' (which would be ambiguous in a target). */
+export function isValidUser(s: string): boolean {
+  if (s.length === 0 || s.startsWith('-')) return false;
+  return !/[\s'`"$\\;&<>|(){}@:\x00-\x1f\x7f]/.test(s);
+}
+
+function parsePort(s: string, target: string): number {
+  if (!/^\d{1,5}$/.test(s) || Number(s) < 1 || Number(s) > 65535) throw new ScanError('input', `invalid port "${s}" in target ${JSON.stringify(target)}`, target);
+  return Number(s);
+}
+
+/**
+ * Parses `ssh://[user@]host[:port]`, `[user@]host`, `[user@][v6addr]:port` or `user@host:port` (the colon form
+ * is accepted as a convenience; OpenSSH itself only takes it in ProxyJump). Throws ScanError('input').
+ */
+export function parseTargetSpec(target: string): TargetSpec {
+  let rest = target.trim();
+  const uri = /^ssh:\/\//i.test(rest);
+  if (uri) rest = rest.slice(6).replace(/\/$/, '');
+  let user: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) {
+    user = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+    if (uri) user = user.replace(/;.*$/, ''); // ssh URI connection parameters (RFC draft) are ignored
+    if (!isValidUser(user)) throw new ScanError('input', `invalid user name in target ${JSON.stringify(target)}`, target);
+  }
+  let host = rest;
+  let port: number | undefined;
+  const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(rest);
+  if (bracket) {
+    host = bracket[1];
+    if (bracket[2] !== undefined) port = parsePort(bracket[2], target);
+  } else if ((rest.match(/:/g) ?? []).length === 1) {
+    const c = rest.indexOf(':');
+    host = rest.slice(0, c);
+    port = parsePort(rest.slice(c + 1), target);
+  }
+  if (!isValidHostname(host)) throw new ScanError('input', `invalid host name in target ${JSON.stringify(target)}: it contains characters that cannot be in a host name`, target);
+  return { host, user, port };
+}
+
+export type StrictHostKeyChecking = 'yes' | 'ask' | 'accept-new' | 'no';
+
+export interface ResolvedSshTarget {
+  /** The target as the user wrote it (for messages and reports). */
+  name: string;
+  /** Host as given (alias), what `Host` blocks matched. */
+  originalHost: string;
+  /** Address to connect to (after HostName). */
+  hostname: string;
+  port: number;
+  user: string;
+  /** Expanded identity file paths, in the order they are tried. */
+  identityFiles: string[];
+  /** True when IdentityFile came from the config; false when these are OpenSSH's defaults. */
+  identityFilesConfigured: boolean;
+  identitiesOnly: boolean;
+  /** ssh-agent socket: IdentityAgent, else $SSH_AUTH_SOCK; undefined = no agent. */
+  agentSocket?: string;
+  strictHostKeyChecking: StrictHostKeyChecking;
+  userKnownHostsFiles: string[];
+  globalKnownHostsFiles: string[];
+  /** HashKnownHosts: new known_hosts entries are written hashed. */
+  hashKnownHosts: boolean;
+  /** Name used for known_hosts lookups instead of the host name. */
+  hostKeyAlias?: string;
+  connectTimeoutMs?: number;
+  serverAliveIntervalMs?: number;
+  serverAliveCountMax?: number;
+  /** One jump host (ProxyJump), itself resolved through the same configuration. */
+  proxyJump?: ResolvedSshTarget;
+  /** Where each value came from, for messages (`hostname` → ~/.ssh/config:12). */
+  origins: Record<string, SourceLocation>;
+}
+
+export interface ResolveOptions extends LoadOptions {
+  /** `--ssh-config FILE`: used instead of ~/.ssh/config and /etc/ssh/ssh_config (like `ssh -F`). */
+  configFile?: string;
+  /** Already loaded configuration files (in order); when given, nothing is read from disk. */
+  configs?: SshConfigFile[];
+  /** Local user name (default os.userInfo().username). */
+  localUser?: string;
+  /** Environment for SSH_AUTH_SOCK (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Overrides that win over the config (Ansible's ansible_user / ansible_port / ansible_host). */
+  overrides?: { user?: string; port?: number };
+}
+
+const DEFAULT_IDENTITIES = ['~/.ssh/id_rsa', '~/.ssh/id_ecdsa', '~/.ssh/id_ecdsa_sk', '~/.ssh/id_ed25519', '~/.ssh/id_ed25519_sk', '~/.ssh/id_xmss', '~/.ssh/id_dsa'];
+
+interface Collected {
+  values: Map<string, { args: string[]; location: SourceLocation }>;
+  identityFiles: { arg: string; location: SourceLocation }[];
+  problems: Problem[];
+}
+
+function evaluate(configs: SshConfigFile[], originalHost: string, localUser: string, collected: Collected, preset: Map<string, string[]>): void {
+  const currentHost = (): string => {
+    const hn = collected.values.get('hostname')?.args[0] ?? preset.get('hostname')?.[0];
+    return hn ? hn.replace(/%(.)/g, (_, t: string) => (t === 'h' ? originalHost : t === '%' ? '%' : `%${t}`)) : originalHost;
+  };
+  const currentUser = (): string => preset.get('user')?.[0] ?? collected.values.get('user')?.args[0] ?? localUser;
+  const walk = (file: SshConfigFile, active: boolean, neverMatch: boolean): void => {
+    for (const item of file.items) {
+      switch (item.type) {
+        case 'host':
+          active = !neverMatch && hostLineMatches(originalHost, item.patterns);
+          break;
+        case 'match': {
+          let ok = !neverMatch;
+          for (const c of item.criteria) {
+            let r: boolean;
+            switch (c.name) {
+              case 'all':
+                r = true;
+                break;
+              case 'host':
+                r = matchPatternList(currentHost(), c.arg ?? '');
+                break;
+              case 'originalhost':
+                r = matchPatternList(originalHost, c.arg ?? '');
+                break;
+              case 'user':
+                r = matchPatternList(currentUser(), c.arg ?? '', false);
+                break;
+              case 'localuser':
+                r = matchPatternList(localUser, c.arg ?? '', false);
+                break;
+              default:
+                if (c.arg !== '' && !neverMatch) {
+                  collected.problems.push({ code: 'ssh-config.match-unsupported', level: 'warning', message: `Match ${c.name} is not evaluated by vmaudit; the block is ignored`, location: item.location });
+                }
+                r = c.negated; // treated as "does not match" (so that the block is skipped)
+            }
+            if (c.negated) r = !r;
+            if (!r) ok = false;
+          }
+          active = ok;
+          break;
+        }
+        case 'include':
+          for (const f of item.files ?? []) walk(f, active, neverMatch || !active);
+          break;
+        case 'option':
+          if (!active) break;
+          if (item.keyword === 'identityfile') collected.identityFiles.push({ arg: item.args[0], location: item.location });
+          else if (!collected.values.has(item.keyword)) collected.values.set(item.keyword, { args: item.args, location: item.location });
+          break;
+      }
+    }
+  };
+  for (const f of configs) walk(f, true, false);
+}
+
+interface TokenContext {
+  home: string;
+  hostname: string;
+  originalHost: string;
+  port: number;
+  user: string;
+  localUser: string;
+  hostKeyAlias?: string;
+}
+
+/** Expands `~` and OpenSSH % tokens in a path; throws ScanError('input') on an unknown token. */
+export function expandPath(value: string, ctx: TokenContext, target: string): string {
+  let v = expandTildeOnly(value, ctx.home);
+  v = v.replace(/%(.)/g, (_, t: string) => {
+    switch (t) {
+      case '%':
+        return '%';
+      case 'd':
+        return ctx.home;
+      case 'h':
+        return ctx.hostname;
+      case 'n':
+        return ctx.originalHost;
+      case 'p':
+        return String(ctx.port);
+      case 'r':
+        return ctx.user;
+      case 'u':
+        return ctx.localUser;
+      case 'i':
+        return String(typeof process.getuid === 'function' ? process.getuid() : 0);
+      case 'k':
+        return ctx.hostKeyAlias ?? ctx.hostname;
+      case 'l':
+        return os.hostname();
+      case 'L':
+        return os.hostname().split('.')[0];
+      default:
+        throw new ScanError('input', `${target}: unknown token %${t} in "${value}" in the ssh configuration`, target);
+    }
+  });
+  return v;
+}
+
+function defaultConfigs(options: ResolveOptions, home: string): { configs: SshConfigFile[]; problems: Problem[] } {
+  if (options.configs) return { configs: options.configs, problems: [] };
+  if (options.configFile) {
+    if (options.configFile === 'none') return { configs: [], problems: [] };
+    const r = loadSshConfig(options.configFile, { home });
+    return { configs: [r.value], problems: r.problems };
+  }
+  const user = loadSshConfig(path.join(home, '.ssh', 'config'), { home, optional: true });
+  const system = loadSshConfig('/etc/ssh/ssh_config', { home, optional: true, system: true });
+  return { configs: [user.value, system.value], problems: [...user.problems, ...system.problems] };
+}
+
+/**
+ * Resolves a target through the ssh configuration, as `ssh -G` would. Throws ScanError('input') for a target
+ * or configuration vmaudit cannot honour (invalid names, ProxyCommand, more than one ProxyJump hop).
+ */
+export function resolveSshTarget(target: string, options: ResolveOptions = {}): { target: ResolvedSshTarget; problems: Problem[] } {
+  const home = options.home ?? os.homedir();
+  const { configs, problems } = defaultConfigs(options, home);
+  const resolved = resolveWith(target, configs, { ...options, home }, problems, 0);
+  return { target: resolved, problems };
+}
+
+function resolveWith(target: string, configs: SshConfigFile[], options: ResolveOptions & { home: string }, problems: Problem[], depth: number): ResolvedSshTarget {
+  const spec = parseTargetSpec(target);
+  let localUser = options.localUser;
+  if (localUser === undefined) {
+    try {
+      localUser = os.userInfo().username;
+    } catch {
+      localUser = process.env.USER ?? 'root';
+    }
+  }
+  const preset = new Map<string, string[]>();
+  const user0 = depth === 0 ? (options.overrides?.user ?? spec.user) : spec.user;
+  const port0 = depth === 0 ? (options.overrides?.port ?? spec.port) : spec.port;
+  if (user0 !== undefined) preset.set('user', [user0]);
+  const collected: Collected = { values: new Map(), identityFiles: [], problems };
+  evaluate(configs, spec.host, localUser, collected, preset);
+  const get = (k: string): { args: string[]; location: SourceLocation } | undefined => collected.values.get(k);
+  const origins: Record<string, SourceLocation> = {};
+  for (const [k, v] of collected.values) origins[k] = v.location;
+
+  if (get('proxycommand') && get('proxycommand')!.args[0].toLowerCase() !== 'none') {
+    throw new ScanError('input', `${target}: ProxyCommand (${fmtLoc(get('proxycommand')!.location)}) is not supported by vmaudit; use ProxyJump`, target);
+  }
+  const hnRaw = get('hostname')?.args[0];
+  const hostname = (hnRaw ? hnRaw.replace(/%(.)/g, (_, t: string) => (t === 'h' ? spec.host : t === '%' ? '%' : `%${t}`)) : spec.host).toLowerCase();
+  if (!isValidHostname(hostname) || hostname.includes('%')) {
+    throw new ScanError('input', `${target}: invalid HostName "${hostname}"${hnRaw ? ` (${fmtLoc(get('hostname')!.location)})` : ''}`, target);
+  }
+  let port = port0;
+  if (port === undefined && get('port')) {
+    const p = get('port')!.args[0];
+    if (!/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535) throw new ScanError('input', `${target}: invalid Port "${p}" (${fmtLoc(get('port')!.location)})`, target);
+    port = Number(p);
+  }
+  port ??= 22;
+  const user = user0 ?? get('user')?.args[0] ?? localUser;
+  if (!isValidUser(user)) throw new ScanError('input', `${target}: invalid user name ${JSON.stringify(user)}`, target);
+  const hostKeyAlias = get('hostkeyalias')?.args[0];
+  const ctx: TokenContext = { home: options.home, hostname, originalHost: spec.host, port, user, localUser, hostKeyAlias };
+
+  const identityFilesConfigured = collected.identityFiles.length > 0;
+  const idArgs = identityFilesConfigured ? collected.identityFiles.map((i) => i.arg) : DEFAULT_IDENTITIES;
+  const identityFiles = [...new Set(idArgs.filter((a) => a.toLowerCase() !== 'none').map((a) => expandPath(a, ctx, target)))];
+
+  const shkc = (get('stricthostkeychecking')?.args[0] ?? 'ask').toLowerCase();
+  const strictHostKeyChecking: StrictHostKeyChecking =
+    shkc === 'yes' || shkc === 'true' ? 'yes' : shkc === 'no' || shkc === 'false' || shkc === 'off' ? 'no' : shkc === 'accept-new' ? 'accept-new' : 'ask';
+
+  const ukh = get('userknownhostsfile')?.args ?? ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
+  const gkh = get('globalknownhostsfile')?.args ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
+  const userKnownHostsFiles = ukh.filter((f) => f.toLowerCase() !== 'none').map((f) => expandPath(f, ctx, target));
+  const globalKnownHostsFiles = gkh.filter((f) => f.toLowerCase() !== 'none').map((f) => expandPath(f, ctx, target));
+
+  const seconds = (k: string): number | undefined => {
+    const v = get(k)?.args[0];
+    if (v === undefined || v.toLowerCase() === 'none') return undefined;
+    if (!/^\d+$/.test(v)) {
+      problems.push({ code: 'ssh-config.bad-number', level: 'error', message: `${k}: "${v}" is not a number of seconds`, location: get(k)!.location });
+      return undefined;
+    }
+    return Number(v) * 1000;
+  };
+  const countMax = get('serveralivecountmax')?.args[0];
+
+  const env = options.env ?? process.env;
+  const ia = get('identityagent')?.args[0];
+  let agentSocket: string | undefined;
+  if (ia === undefined || ia === 'SSH_AUTH_SOCK') agentSocket = env.SSH_AUTH_SOCK || undefined;
+  else if (ia.toLowerCase() === 'none') agentSocket = undefined;
+  else if (ia.startsWith('$')) agentSocket = env[ia.slice(1)] || undefined;
+  else agentSocket = expandPath(ia, ctx, target);
+
+  let proxyJump: ResolvedSshTarget | undefined;
+  const pj = get('proxyjump')?.args[0];
+  if (pj !== undefined && pj.toLowerCase() !== 'none') {
+    const hops = pj.split(',');
+    if (hops.length > 1 || depth > 0) {
+      throw new ScanError('input', `${target}: ProxyJump with more than one hop is not supported (${pj})`, target);
+    }
+    proxyJump = resolveWith(hops[0], configs, options, problems, depth + 1);
+  }
+
+  return {
+    name: target,
+    originalHost: spec.host,
+    hostname,
+    port,
+    user,
+    identityFiles,
+    identityFilesConfigured,
+    identitiesOnly: (get('identitiesonly')?.args[0] ?? 'no').toLowerCase() === 'yes',
+    agentSocket,
+    strictHostKeyChecking,
+    userKnownHostsFiles,
+    globalKnownHostsFiles,
+    hashKnownHosts: (get('hashknownhosts')?.args[0] ?? 'no').toLowerCase() === 'yes',
+    hostKeyAlias,
+    connectTimeoutMs: seconds('connecttimeout'),
+    serverAliveIntervalMs: seconds('serveraliveinterval'),
+    serverAliveCountMax: countMax && /^\d+$/.test(countMax) ? Number(countMax) : undefined,
+    proxyJump,
+    origins,
+  };
+}
+
+function fmtLoc(l: SourceLocation): string {
+  return `${l.file}:${l.line}`;
+}
