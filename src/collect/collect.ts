@@ -89,6 +89,8 @@ export async function collectEvidence(runner: ScriptRunner, opts: CollectOptions
 export interface FixtureMeta {
   /** Applied to every stat'ed entry not listed in `paths` (a checkout is owned by whoever cloned it). */
   default?: { uid?: number; gid?: number };
+  /** Directories that exist on the target but are empty (git does not keep empty directories). */
+  emptyDirs?: string[];
   /** Absolute target path → permission bits (octal string, e.g. "0750") and numeric owner. */
   paths: Record<string, { mode?: string; uid?: number; gid?: number }>;
 }
@@ -111,11 +113,16 @@ export function loadFixtureMeta(file: string): FixtureMeta {
     if (v.mode !== undefined && !/^0?[0-7]{3,4}$/.test(v.mode)) bad(`mode of ${p} must be an octal string like "0640"`);
     for (const k of ['uid', 'gid'] as const) if (v[k] !== undefined && !Number.isInteger(v[k])) bad(`${k} of ${p} must be an integer`);
   }
+  if (m.emptyDirs !== undefined && (!Array.isArray(m.emptyDirs) || m.emptyDirs.some((d) => typeof d !== 'string' || !d.startsWith('/')))) bad('"emptyDirs" must list absolute paths');
   return m;
 }
 
 /** Overlay modes/owners from a fixture meta onto stat data (file type bits are kept). */
 export function applyFixtureMeta(bundle: EvidenceBundle, meta: FixtureMeta): void {
+  for (const d of meta.emptyDirs ?? []) {
+    const e = bundle.dirs[d];
+    if (e && e.state === 'missing') bundle.dirs[d] = { state: 'ok', entries: [], mode: 0o40755 };
+  }
   const apply = (key: string, e: FileMeta): void => {
     if (e.mode === undefined && e.uid === undefined) return; // never stat'ed (missing...)
     const o = meta.paths[key];
