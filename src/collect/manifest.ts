@@ -158,7 +158,8 @@ export const HOST_MANIFEST: readonly ManifestItem[] = [
   { kind: 'file', path: '/etc/sasl2/libvirt.conf', why: 'mech_list, sasldb_path, keytab', checks: ['SASL-MECH-001', 'SASL-MECH-002', 'SASL-MECH-003', 'SASL-MECH-004', 'SASL-KRB-001', 'SASL-DB-001'] },
   { kind: 'stat-var', variable: 'SASLDB', why: 'the SASL password database stores cleartext passwords: mode/owner only, never read', checks: ['SASL-DB-001'] },
   { kind: 'command', id: 'sasldblistusers2', requires: ['sasldblistusers2'], script: 'sasldblistusers2 -f "$1"', args: [{ variable: 'SASLDB', rooted: true }], liveOnly: false, needsRoot: true, why: 'SASL user names (the tool prints attribute names, not passwords)', checks: ['SASL-DB-002', 'LV-SASL-ACL-001'] },
-  { kind: 'stat', path: '/etc/krb5.keytab', why: 'default GSSAPI keytab', checks: ['SASL-KRB-001'] },
+  { kind: 'stat', path: '/etc/libvirt/krb5.tab', why: 'libvirt GSSAPI keytab (the `keytab:` default in libvirt.conf): presence and mode', checks: ['SASL-KRB-001'] },
+  { kind: 'stat', path: '/etc/krb5.keytab', why: 'system GSSAPI keytab', checks: ['SASL-KRB-001'] },
 
   // TLS material (stat only: keys are never read)
   { kind: 'stat', path: '/etc/pki/CA/cacert.pem', why: 'default CA certificate for libvirt TLS', checks: ['LV-TLS-005'] },
