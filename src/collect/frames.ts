@@ -248,7 +248,11 @@ function command(id: string, hstate: string, rc: number, body: Buffer, stderr: s
     out = out.subarray(0, FILE_CAP);
     ev.error = `stdout truncated at ${FILE_CAP} bytes`;
   }
-  if (timeoutAvailable && (rc === 124 || rc === 137)) {
+  if (rc === 127 && /not found/.test(stderr)) {
+    // a program the snippet calls beyond its declared `requires`
+    ev.state = 'not-found';
+    ev.error = stderr.trim();
+  } else if (timeoutAvailable && (rc === 124 || rc === 137)) {
     ev.state = 'timeout';
     ev.error = 'time limit exceeded';
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { collectEvidence } from '../../src/collect/collect';
 import type { EvidenceBundle } from '../../src/collect/evidence';
@@ -275,5 +275,26 @@ describe('cut stream', () => {
     const d2 = decodeFrames(Buffer.from(spoofed), N, compiled.items);
     expect(d2.files['/x']).toBeUndefined();
     expect(d2.problems.join()).toMatch(/malformed F frame/);
+  });
+});
+
+describe('the real manifests on this machine (live)', () => {
+  it.each([
+    ['host', SHELLS[0]],
+    ['guest', SHELLS[SHELLS.length - 1]],
+  ] as const)('%s manifest completes under %s', async (kind, shell) => {
+    const problems: string[] = [];
+    const b = await collectEvidence(new LocalRunner({ shell: [...shell] }), { kind, live: true, name: 'localhost', onProblem: (p) => problems.push(p) });
+    expect(problems).toEqual([]);
+    expect(b.files['/proc/cmdline']).toMatchObject({ state: 'ok', content: readFileSync('/proc/cmdline', 'utf8') });
+    expect(b.commands['id.u']).toMatchObject({ state: 'ok', exitCode: 0, stdout: `${process.getuid?.()}\n` });
+    expect(b.commands.uname.stdout).toBe(`${execFileSync('uname', ['-r', '-m']).toString()}`);
+    expect(b.files[`/proc/${process.pid}/comm`]).toMatchObject({ state: 'ok' });
+  });
+
+  it('an undeclared missing program inside a snippet is not-found', async () => {
+    const items: ManifestItem[] = [{ kind: 'command', id: 'x', requires: [], script: 'vmaudit-no-such-program --version', liveOnly: false, needsRoot: false, why: 't' }];
+    const b = await collectEvidence(new LocalRunner({ shell: SHELLS[0] }), { kind: 'host', live: true, name: 't', items });
+    expect(b.commands.x).toMatchObject({ state: 'not-found', exitCode: 127 });
   });
 });
