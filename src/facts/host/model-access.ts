@@ -94,6 +94,7 @@ export interface DaemonsFacts extends Located {
 }
 
 export interface ListenWayFacts extends Located {
+  transport: 'tcp' | 'tls';
   /** `config` (listen_tcp/listen_tls honoured), `socket` (a -tcp/-tls socket unit), null when not listening. */
   via: 'config' | 'socket' | null;
   port: string | null;
@@ -165,6 +166,8 @@ export interface UnixSocketFacts extends Located {
   /** Non-root users can connect: other write bit, or group write bit with a group other than root. */
   nonRootCanConnect: boolean;
   worldAccessible: boolean;
+  /** The group write bit is set for a group other than root. */
+  groupCanConnect: boolean;
   /** Members of `group` (supplementary from /etc/group + primary from /etc/passwd); null when unknown. */
   groupMembers: string[] | null;
 }
@@ -272,7 +275,7 @@ export interface ProcessFacts extends Located {
 export interface SwtpmFacts extends Located {
   installed: boolean;
   /** /var/lib/swtpm-localca and its files (stat). */
-  localca: StatFacts | null;
+  localca: (StatFacts & { privateKey: boolean }) | null;
   localcaFiles: (StatFacts & { privateKey: boolean })[];
   /** Files under /var/lib/libvirt/swtpm/<uuid>/tpm2/. */
   stateFiles: (StatFacts & { uuid: string })[];

@@ -237,7 +237,7 @@ function socketWay(ctx: DaemonContext, unitName: string, defaultPort: string): L
     } else if (/^\d+$/.test(l.address)) port = l.address;
     else address = l.address;
   }
-  return { via: 'socket', port, address, wildcard: isWildcard(address), loc: l?.location ?? u.facts.loc, key: `remote:${unitName}` };
+  return { transport: unitName.endsWith('-tls.socket') ? 'tls' : 'tcp', via: 'socket', port, address, wildcard: isWildcard(address), loc: l?.location ?? u.facts.loc, key: `remote:${unitName}` };
 }
 
 function configWay(cfg: DaemonConfigFacts, which: 'tcp' | 'tls'): ListenWayFacts | null {
@@ -246,7 +246,7 @@ function configWay(cfg: DaemonConfigFacts, which: 'tcp' | 'tls'): ListenWayFacts
   const addr = cfg.settings.listen_addr?.value;
   const address = typeof addr === 'string' ? addr : null;
   const port = cfg.settings[`${which}_port`]?.value;
-  return { via: 'config', port: typeof port === 'string' ? port : null, address, wildcard: isWildcard(address), loc: on.loc, key: `remote:${cfg.daemon}:listen_${which}` };
+  return { transport: which, via: 'config', port: typeof port === 'string' ? port : null, address, wildcard: isWildcard(address), loc: on.loc, key: `remote:${cfg.daemon}:listen_${which}` };
 }
 
 export function buildRemote(b: EvidenceBundle, ctx: DaemonContext, unknown: Record<string, string>): RemoteFacts | null {
@@ -365,6 +365,7 @@ export function buildUnixSockets(ctx: DaemonContext, groups: Record<string, Grou
         auth,
         nonRootCanConnect: mode !== null && ((m & 0o002) !== 0 || ((m & 0o020) !== 0 && !rootGroup)),
         worldAccessible: mode !== null && (m & 0o002) !== 0,
+        groupCanConnect: mode !== null && (m & 0o020) !== 0 && !rootGroup,
         groupMembers: group === null || !groups ? null : (groups[group]?.members ?? []),
         loc: auth?.explicit ? auth.loc : modeLoc,
         key: `socket:${paths[i]}`,

@@ -35,5 +35,5 @@ export function buildSwtpm(b: EvidenceBundle, processes: ProcessFacts[] | null, 
     if (dl && unreadable(dl)) unknown['host.swtpm.stateFiles'] = fileReason(b, { path: d, state: dl.state, error: dl.error });
     for (const n of children(b, d)) stateFiles.push({ ...statOf(b, `${d}/${n}`), uuid });
   }
-  return { installed, localca: ca.exists ? ca : null, localcaFiles, stateFiles, loc: at(LOCALCA), key: 'swtpm' };
+  return { installed, localca: ca.exists ? { ...ca, privateKey: false } : null, localcaFiles, stateFiles, loc: at(LOCALCA), key: 'swtpm' };
 }
