@@ -53,6 +53,9 @@ export interface ConfFileFacts extends Located {
   present: boolean;
   /** libvirt accepts the file (no syntax error, no rejected value). */
   accepted: boolean;
+  /** The settings are known (false after a syntax error: libvirt reads nothing of the file; `settings` then
+   *  holds the defaults only so that expressions stay total, and the fact path is listed in `unknown`). */
+  known: boolean;
   /** What the daemon prints when it refuses the file (first error in libvirt's reading order). */
   rejection: (Located & { message: string }) | null;
   settings: Record<string, SettingFact>;

@@ -54,16 +54,25 @@ export function settingFacts(cfg: TypedConfig, file: string, prefix: string): Re
   return out;
 }
 
-export function confFacts(cfg: TypedConfig, file: string, present: boolean, prefix: string, printed: (m: string, socketMode: boolean) => string) {
+export function confFacts(
+  cfg: TypedConfig,
+  file: string,
+  present: boolean,
+  prefix: string,
+  printed: (m: string, socketMode: boolean) => string,
+  /** The same reader on an empty file: the defaults, used when the file's settings are unknown. */
+  defaults: () => TypedConfig,
+) {
   const rej = cfg.rejection;
   return {
     file,
     present,
     accepted: cfg.accepted,
+    known: cfg.known,
     rejection: rej
       ? { message: printed(rej.message, /^Failed to parse mode/.test(rej.message)), loc: rej.location ?? at(file), key: `${prefix}:rejection` }
       : null,
-    settings: settingFacts(cfg, file, prefix),
+    settings: settingFacts(cfg.known ? cfg : defaults(), file, prefix),
     ignored: cfg.problems.filter((p) => p.level === 'warning').map((p) => problemFact(p, file)),
     loc: at(file),
     key: prefix,
@@ -169,7 +178,10 @@ export function buildDaemons(b: EvidenceBundle, unknown: Record<string, string>,
     const present = f.state !== 'missing';
     if (!present && !ctx.inUse.has(d)) continue;
     const cfg = readDaemonConfig(parseVirConf(okText(f) ?? '', file), d);
-    const base = confFacts(cfg, file, present, d, (m, sockMode) => (sockMode ? m : `Can't load config file: ${m}: ${file}`));
+    const base = confFacts(cfg, file, present, d, (m, sockMode) => (sockMode ? m : `Can't load config file: ${m}: ${file}`), () =>
+      readDaemonConfig(parseVirConf('', file), d),
+    );
+    if (!cfg.known) unknown[`host.${d}`] = `${file}: libvirt refuses the file (${cfg.rejection?.message ?? 'syntax error'}), so no setting of it is in effect`;
     ctx.configs.set(d, { facts: { ...base, daemon: d, inUse: ctx.inUse.has(d), ip: d === 'libvirtd' || d === 'virtproxyd' }, cfg });
   }
   return ctx;
@@ -253,6 +265,8 @@ export function buildRemote(b: EvidenceBundle, ctx: DaemonContext, unknown: Reco
   const daemon: DaemonName | null = ctx.inUse.has('libvirtd') ? 'libvirtd' : ctx.inUse.has('virtproxyd') ? 'virtproxyd' : null;
   if (daemon && unknown[`host.${daemon}`]) {
     unknown['host.remote'] = unknown[`host.${daemon}`];
+    unknown['host.tls'] = unknown[`host.${daemon}`];
+    unknown['host.sasl.allowedUsernames'] = unknown[`host.${daemon}`];
     return null;
   }
   const cfg = daemon ? ctx.configs.get(daemon)?.facts ?? null : null;
@@ -324,9 +338,13 @@ const SOCKET_PATHS: Record<string, [string, string, string]> = {
 /** systemd's SocketMode= default, and what the shipped units set when the unit file itself was not collected. */
 const SHIPPED_MODE: Record<'rw' | 'ro' | 'admin', number> = { rw: 0o666, ro: 0o666, admin: 0o600 };
 
-export function buildUnixSockets(ctx: DaemonContext, groups: Record<string, GroupFacts> | null): UnixSocketFacts[] {
+export function buildUnixSockets(ctx: DaemonContext, groups: Record<string, GroupFacts> | null, unknown: Record<string, string>): UnixSocketFacts[] | null {
   const out: UnixSocketFacts[] = [];
   for (const d of [...ctx.inUse].sort()) {
+    if (unknown[`host.${d}`]) {
+      unknown['host.unixSockets'] = unknown[`host.${d}`];
+      return null;
+    }
     const c = ctx.configs.get(d);
     if (!c) continue;
     const cfg = c.facts;

@@ -21,7 +21,10 @@ export function buildQemuConf(b: EvidenceBundle, unknown: Record<string, string>
   const debian = /^libvirt-qemu:/m.test(okText(fileOf(b, '/etc/passwd')) ?? '');
   const user = debian ? 'libvirt-qemu' : 'qemu';
   const cfg = readQemuConfig(parseVirConf(okText(f) ?? '', QEMU_CONF), { qemuUser: user, qemuGroup: debian ? 'kvm' : 'qemu' });
-  const base = confFacts(cfg, QEMU_CONF, f.state !== 'missing', 'qemu.conf', (m) => `Initialization of QEMU state driver failed: ${m}`);
+  const base = confFacts(cfg, QEMU_CONF, f.state !== 'missing', 'qemu.conf', (m) => `Initialization of QEMU state driver failed: ${m}`, () =>
+    readQemuConfig(parseVirConf('', QEMU_CONF), { qemuUser: user, qemuGroup: debian ? 'kvm' : 'qemu' }),
+  );
+  if (!cfg.known) unknown['host.qemuConf'] = `${QEMU_CONF}: libvirt refuses the file (${cfg.rejection?.message ?? 'syntax error'}), so no setting of it is in effect`;
   const s = base.settings;
   const display = (type: 'vnc' | 'spice'): DisplayFacts => {
     const listenS: SettingFact = s[`${type}_listen`];
@@ -41,7 +44,7 @@ export function buildQemuConf(b: EvidenceBundle, unknown: Record<string, string>
   const sd = s.security_driver?.value;
   return {
     ...base,
-    runsAsRoot: cfg.runsAsRoot,
+    runsAsRoot: cfg.known ? cfg.runsAsRoot : { qemu: false, swtpm: false },
     securityDrivers: Array.isArray(sd) ? sd : [],
     display: { vnc: display('vnc'), spice: display('spice') },
   };
