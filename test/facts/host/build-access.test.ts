@@ -124,3 +124,18 @@ describe('domain seclabel mcs', () => {
     expect(r.ok && r.domain.seclabels.map((s) => s.mcs)).toEqual(['s0:c200,c947', null]);
   });
 });
+
+describe('daemons in use', () => {
+  it('a systemd host without any libvirt unit, config or process has no libvirt daemon to audit', () => {
+    const { facts } = build({ dirs: { '/etc/systemd/system/multi-user.target.wants': ['sshd.service'] }, commands: { 'ps.eZ': { stdout: 'LABEL PID TTY TIME CMD\n- 1 ? 00:00:01 systemd\n' } } });
+    expect(facts.daemons).toMatchObject({ inUse: [], monolithic: false, modular: false });
+    expect(facts.remote).toMatchObject({ daemon: null, tcp: null, tls: null });
+    expect(facts.unixSockets).toEqual([]);
+  });
+
+  it('a running virtqemud counts as modular even when its units are not enabled', () => {
+    const { facts } = build({ commands: { 'ps.eZ': { stdout: 'LABEL PID TTY TIME CMD\n- 812 ? 00:00:03 virtqemud\n' } } });
+    expect(facts.daemons).toMatchObject({ inUse: ['virtqemud'], modular: true, running: ['virtqemud'] });
+    expect(facts.unixSockets?.map((s) => s.path)).toEqual(['/run/libvirt/virtqemud-sock', '/run/libvirt/virtqemud-sock-ro', '/run/libvirt/virtqemud-admin-sock']);
+  });
+});

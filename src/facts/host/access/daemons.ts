@@ -149,10 +149,11 @@ export function buildDaemons(b: EvidenceBundle, unknown: Record<string, string>,
   for (const d of DAEMONS) {
     if (live(`${d}.service`) || live(`${d}.socket`) || runningSet.has(d)) ctx.inUse.add(d);
   }
-  if (!evidence || ctx.inUse.size === 0) {
-    // No unit or process evidence: audit the configs that exist (libvirtd when there is none).
+  if (ctx.inUse.size === 0) {
+    // No enabled or running daemon known: audit the configs that exist; without any unit/process evidence at all,
+    // assume the classic monolithic libvirtd.
     for (const d of DAEMONS) if (fileOf(b, `/etc/libvirt/${d}.conf`).state !== 'missing') ctx.inUse.add(d);
-    if (ctx.inUse.size === 0) ctx.inUse.add('libvirtd');
+    if (ctx.inUse.size === 0 && !evidence) ctx.inUse.add('libvirtd');
   }
   if (!evidence) unknown['host.daemons'] = 'no /etc/systemd/system/*.wants listing and no process list collected';
   else {
