@@ -9,21 +9,25 @@ import type { SourceLocation } from '../../util/location';
  * ## Evidence read (the host manifest must collect exactly these)
  * Files (content + stat): `/etc/libvirt/{libvirtd,virtproxyd,virtqemud,virtnetworkd,virtstoraged,virtnodedevd,
  * virtsecretd,virtinterfaced,virtnwfilterd,virtlxcd,virtchd}.conf`, `/etc/libvirt/qemu.conf`,
- * `/etc/sysconfig/libvirtd`, `/etc/default/libvirtd`, `/etc/sysconfig/virtproxyd`, `/etc/default/virtproxyd`,
- * `/etc/sasl2/libvirt.conf`, `/etc/selinux/config`, `/sys/fs/selinux/enforce`, `/sys/kernel/security/lsm`,
- * `/sys/module/apparmor/parameters/enabled`, `/proc/cmdline`, `/etc/group`, `/etc/passwd`,
- * `/proc/<pid>/comm`, `/proc/<pid>/attr/current`, `/proc/<pid>/cmdline` (QEMU, swtpm and libvirt daemon pids);
- * systemd units `libvirtd`, `virtproxyd`, `virtqemud` `.service` and `.socket`, `-ro.socket`, `-admin.socket`,
- * `-tcp.socket`, `-tls.socket` in every directory of SYSTEM_UNIT_PATH (with `linkTarget`: `/dev/null` masks) and
- * their drop-ins `<unit>.d/*.conf`, `socket.d/*.conf`, `service.d/*.conf`.
- * Stat only (never content): the TLS files named by `ca_file`/`cert_file`/`key_file`/`crl_file` (defaults
+ * `/etc/sysconfig/libvirtd`, `/etc/default/libvirtd` (and any other file named by libvirtd.service's
+ * `EnvironmentFile=`), `/etc/sasl2/libvirt.conf`, `/etc/selinux/config`, `/sys/fs/selinux/enforce`,
+ * `/sys/kernel/security/lsm`, `/sys/module/apparmor/parameters/enabled`, `/proc/cmdline`, `/etc/group`,
+ * `/etc/passwd`, and for QEMU / swtpm / libvirtd / virtqemud / virtproxyd processes `/proc/<pid>/comm`,
+ * `/proc/<pid>/attr/current`, `/proc/<pid>/cmdline` (only used when `ps -eZ` is unavailable, cmdline always).
+ * systemd units (content, or `linkTarget` for symlinks: `/dev/null` masks): `<d><suffix>` for every daemon d above and
+ * suffix in `.service`, `.socket`, `-ro.socket`, `-admin.socket`, `-tcp.socket`, `-tls.socket`, in every directory
+ * of SYSTEM_UNIT_PATH (src/facts/common/systemd.ts), with their drop-ins `<unit>.d/*.conf`, `socket.d/*.conf`,
+ * `service.d/*.conf`.
+ * Stat only (never content): the TLS files named by `ca_file`/`cert_file`/`key_file` (defaults
  * `/etc/pki/CA/cacert.pem`, `/etc/pki/libvirt/servercert.pem`, `/etc/pki/libvirt/private/serverkey.pem`), the
  * sasldb (`sasldb_path`, default `/etc/sasldb2`), the GSSAPI keytab (`keytab`, default `/etc/krb5.keytab`),
- * `/usr/bin/swtpm`, `/usr/sbin/swtpm`, `/var/lib/swtpm-localca` and `/var/lib/swtpm-localca/*`,
- * `/var/lib/libvirt/swtpm/*\/tpm2/*`.
- * Dir listings: `/etc/systemd/system/*.wants` (enabled units), SASL plugin dirs `/usr/lib/sasl2`, `/usr/lib64/sasl2`,
- * `/usr/lib/<triplet>/sasl2`, `/var/lib/swtpm-localca`, `/var/lib/libvirt/swtpm`, `/var/lib/libvirt/swtpm/<uuid>/tpm2`.
- * Commands: `getenforce` → `getenforce`; `ps.eZ` → `ps -eZ`; `sasldblistusers2` → `sasldblistusers2 -f <sasldb>`.
+ * `/usr/bin/swtpm`, `/usr/sbin/swtpm`, `/usr/local/bin/swtpm`, `/var/lib/swtpm-localca` (as a file item or dir with
+ * mode) and `/var/lib/swtpm-localca/*`, `/var/lib/libvirt/swtpm/<uuid>/tpm2/*`.
+ * Dir listings: `/etc/systemd/system/*.wants` and `*.requires` (enabled units; symlinks in them may also be file
+ * items), SASL plugin dirs `/usr/lib/sasl2`, `/usr/lib64/sasl2`, `/usr/lib/<triplet>/sasl2` (x86_64, aarch64,
+ * riscv64, powerpc64le, s390x), `/var/lib/swtpm-localca`, `/var/lib/libvirt/swtpm`, `/var/lib/libvirt/swtpm/<uuid>/tpm2`.
+ * Commands: `getenforce` → `getenforce`; `ps.eZ` → `ps -eZ`; `sasldblistusers2` → `sasldblistusers2 -f <sasldb_path
+ * of /etc/sasl2/libvirt.conf, default /etc/sasldb2>` (needs root).
  */
 export interface Located {
   loc: SourceLocation;
