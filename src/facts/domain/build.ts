@@ -244,6 +244,7 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
   const hugepages: DomainFacts['hugepages'] = hpEl
     ? {
         ...located(hpEl, 'hugepages'),
+        defaultPageKib: null,
         pages: childrenNamed(hpEl, 'page').map((p, i) => {
           const sizeText = attr(p, 'size');
           const r = sizeText === null ? null : scaledToKiB(sizeText, attr(p, 'unit') ?? undefined);

@@ -87,19 +87,20 @@ export function derivePerfFacts(d: DomainFacts): void {
 
   // Every cpuset/nodeset attribute.
   const sets: CpusetAttrFacts[] = [];
-  const add = (owner: { loc: DomainFacts['loc']; key: string }, attribute: string, c: CpusetFact | null, missingMessage?: string) => {
+  const add = (owner: { loc: DomainFacts['loc']; key: string }, attribute: string, c: CpusetFact | null, refersTo: CpusetAttrFacts['refersTo'], missingMessage?: string) => {
     if (!c) return;
     const error = c.text === '' && missingMessage ? missingMessage : c.error;
-    sets.push({ loc: owner.loc, key: `${owner.key}@${attribute.split('@')[1]}`, attribute, text: c.text, error });
+    sets.push({ loc: owner.loc, key: `${owner.key}@${attribute.split('@')[1]}`, attribute, text: c.text, error, cpus: error === null ? c.cpus : null, refersTo });
   };
-  if (d.vcpu) add(d.vcpu, 'vcpu@cpuset', d.vcpu.cpuset);
-  for (const p of d.cputune?.vcpupins ?? []) add(p, `${p.key}@cpuset`, p.cpuset, 'missing cpuset for vcpupin');
-  if (d.cputune?.emulatorpin) add(d.cputune.emulatorpin, 'emulatorpin@cpuset', d.cputune.emulatorpin.cpuset, 'missing cpuset for emulatorpin');
-  for (const p of d.cputune?.iothreadpins ?? []) add(p, `${p.key}@cpuset`, p.cpuset, 'missing cpuset for iothreadpin');
-  if (d.numatune?.memory) add(d.numatune.memory, 'numatune/memory@nodeset', d.numatune.memory.nodeset);
-  for (const m of d.numatune?.memnodes ?? []) add(m, `${m.key}@nodeset`, m.nodeset);
-  for (const p of d.hugepages?.pages ?? []) add(p, `hugepages/page@nodeset`, p.nodeset);
-  for (const c of d.cpu?.numaCells ?? []) add(c, `${c.key}@cpus`, c.cpus);
+  if (d.vcpu) add(d.vcpu, 'vcpu@cpuset', d.vcpu.cpuset, 'host-cpus');
+  for (const p of d.cputune?.vcpupins ?? []) add(p, `${p.key}@cpuset`, p.cpuset, 'host-cpus', 'missing cpuset for vcpupin');
+  if (d.cputune?.emulatorpin) add(d.cputune.emulatorpin, 'emulatorpin@cpuset', d.cputune.emulatorpin.cpuset, 'host-cpus', 'missing cpuset for emulatorpin');
+  for (const p of d.cputune?.iothreadpins ?? []) add(p, `${p.key}@cpuset`, p.cpuset, 'host-cpus', 'missing cpuset for iothreadpin');
+  if (d.numatune?.memory) add(d.numatune.memory, 'numatune/memory@nodeset', d.numatune.memory.nodeset, 'host-nodes');
+  for (const m of d.numatune?.memnodes ?? []) add(m, `${m.key}@nodeset`, m.nodeset, 'host-nodes');
+  for (const p of d.hugepages?.pages ?? []) add(p, `hugepages/page@nodeset`, p.nodeset, 'guest-nodes');
+  for (const c of d.cpu?.numaCells ?? []) add(c, `${c.key}@cpus`, c.cpus, 'guest-cpus');
+  if (d.hugepages) d.hugepages.defaultPageKib = d.hugepages.pages.find((p) => p.nodeset === null)?.sizeKib ?? null;
   d.cpusets = sets;
 
   // resctrl groups: libvirt parses all <cachetune> before all <memorytune>; a group whose vcpus overlap an

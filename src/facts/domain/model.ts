@@ -234,7 +234,7 @@ export interface DomainFacts extends Located {
   iothreadIds: number[];
   cputune: CputuneFacts | null;
   numatune: NumatuneFacts | null;
-  hugepages: (Located & { pages: HugepageFacts[] }) | null;
+  hugepages: (Located & { pages: HugepageFacts[]; /** Size (KiB) of the first `<page>` without nodeset: the domain-wide page size; null = the host's default huge page size. */ defaultPageKib: number | null }) | null;
   features: {
     loc: SourceLocation | null;
     kvm: { hintDedicated: FeatureStateFacts | null; pollControl: FeatureStateFacts | null } | null;
@@ -304,6 +304,10 @@ export interface CpusetAttrFacts extends Located {
   text: string;
   /** libvirt's error for the value (`Failed to parse bitmap '…'`, `Invalid value of 'cpuset': …`), else null. */
   error: string | null;
+  /** The parsed set (null when invalid). */
+  cpus: number[] | null;
+  /** What the numbers name: host CPUs (pins), host NUMA nodes (numatune), guest NUMA cells or guest vCPUs. */
+  refersTo: 'host-cpus' | 'host-nodes' | 'guest-nodes' | 'guest-cpus';
 }
 
 export const QEMU_NS = 'http://libvirt.org/schemas/domain/qemu/1.0';

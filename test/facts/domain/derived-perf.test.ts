@@ -96,3 +96,26 @@ describe('derived facts for performance/availability rules', () => {
     expect(d.hostdevs[0].source?.bdf).toBeNull();
   });
 });
+
+describe('host-facing derived facts (cpusets refersTo/cpus, hugepages.defaultPageKib)', () => {
+  it('tags each set with what it names and keeps the parsed set', () => {
+    const r = parseDomainXml(
+      `<domain type='kvm'><name>v</name><memory>2097152</memory><vcpu cpuset='0-3,^2'>2</vcpu>
+        <cputune><vcpupin vcpu='0' cpuset='x'/><emulatorpin cpuset='4'/></cputune>
+        <numatune><memory mode='strict' nodeset='1'/></numatune>
+        <memoryBacking><hugepages><page size='1' unit='GiB' nodeset='0'/><page size='2048'/></hugepages></memoryBacking>
+        <cpu><numa><cell id='0' cpus='0-1' memory='2097152'/></numa></cpu></domain>`,
+      'v.xml',
+    );
+    if (!r.ok) throw new Error('parse failed');
+    expect(r.domain.cpusets.map((c) => [c.attribute, c.refersTo, c.cpus])).toEqual([
+      ['vcpu@cpuset', 'host-cpus', [0, 1, 3]],
+      ['vcpupin[0]@cpuset', 'host-cpus', null],
+      ['emulatorpin@cpuset', 'host-cpus', [4]],
+      ['numatune/memory@nodeset', 'host-nodes', [1]],
+      ['hugepages/page@nodeset', 'guest-nodes', [0]],
+      ['cpu/numa/cell[0]@cpus', 'guest-cpus', [0, 1]],
+    ]);
+    expect(r.domain.hugepages?.defaultPageKib).toBe(2048);
+  });
+});
