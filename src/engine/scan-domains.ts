@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { parseDomainXml } from '../facts/domain/build';
+import type { DomainFacts } from '../facts/domain/model';
 import { MAX_XML_BYTES } from '../facts/xml';
 import type { Problem } from '../util/problem';
 import type { Rule } from './generated/rule';
@@ -28,30 +29,35 @@ export function readDomainFile(file: string): DomainInput {
   }
 }
 
-/** Evaluates domain-scope rules against one domain XML text, adding to `acc`. */
+/**
+ * Evaluates domain-scope rules against one domain XML text, adding to `acc`. Besides `domain`, rules see
+ * `input.problems`: everything wrong with the input (unreadable, not well-formed, refused, values libvirt rejects,
+ * duplicates it ignores), each with `loc` and `key`. A document that yields no domain is also a scan error.
+ */
 export function scanDomainInput(acc: ScanAccumulator, input: DomainInput): void {
   const target: TargetRef = { kind: 'domain', name: input.file };
   let problems: Problem[];
-  let domain: unknown = null;
+  let domain: DomainFacts | null = null;
   if (input.text === undefined) {
     problems = [{ code: 'input.unreadable', level: 'error', message: input.readError ?? 'unreadable', location: { file: input.file, line: 1, column: 1 } }];
   } else {
     const parsed = parseDomainXml(input.text, input.file);
     if (parsed.ok) {
       domain = parsed.domain;
-      problems = [];
+      problems = parsed.domain.problems;
     } else problems = parsed.problems;
   }
-  const fatal = problems.find((p) => p.level === 'error');
-  if (fatal) {
-    const at = fatal.location ? `${fatal.location.file}:${fatal.location.line}:${fatal.location.column}` : input.file;
-    acc.addError({ target, kind: 'input', message: `${at}: ${fatal.message}`, location: fatal.location });
+  const fatal = domain === null ? (problems.find((p) => p.level === 'error') ?? problems[0]) : undefined;
+  if (domain === null) {
+    const at = fatal?.location ? `${fatal.location.file}:${fatal.location.line}:${fatal.location.column}` : input.file;
+    acc.addError({ target, kind: 'input', message: `${at}: ${fatal?.message ?? 'no domain'}`, ...(fatal?.location ? { location: fatal.location } : {}) });
   }
   const unknown: Record<string, string> = {};
   if (domain === null) unknown.domain = `${input.file} could not be parsed (${fatal?.message ?? 'unknown error'})`;
+  const fileLoc = { file: input.file, line: 1, column: 1 };
   acc.evaluate(['domain'], {
     target,
-    vars: { domain, input: { file: input.file, problems: problems.map((p) => ({ ...p, loc: p.location, key: p.code })) } },
+    vars: { domain, input: { file: input.file, problems: problems.map((p) => ({ ...p, loc: p.location ?? fileLoc, key: (p as { key?: string }).key ?? p.code })) } },
     unknown,
   });
 }
