@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import { Flags } from '@oclif/core';
 import type { ScanResult } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
-import { gateFindings, type FailOn, type ReportContext } from '../report/common';
+import { EXIT, exitCodeFor, type FailOn, type ReportContext } from '../report/common';
 import { toJsonReport } from '../report/json';
 import { toSarif } from '../report/sarif';
 import { toText } from '../report/text';
 
-export const EXIT = { OK: 0, GATE_FAILED: 1, USAGE: 2, TARGETS_FAILED: 3 } as const;
+export { EXIT };
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -53,7 +53,5 @@ export function emit(result: ScanResult, flags: ReportFlags, policyName = 'defau
   const text = render(ctx, flags);
   if (flags.output) fs.writeFileSync(flags.output, text);
   else process.stdout.write(text);
-  if (gateFindings(ctx).length > 0) return EXIT.GATE_FAILED;
-  if (result.errors.length > 0) return EXIT.TARGETS_FAILED;
-  return EXIT.OK;
+  return exitCodeFor(ctx);
 }
