@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseDomainXml } from '../facts/domain/build';
 import type { DomainFacts } from '../facts/domain/model';
 import { MAX_XML_BYTES } from '../facts/xml';
@@ -85,8 +86,20 @@ export function scanDomainInput(acc: ScanAccumulator, input: DomainInput): void 
   });
 }
 
+/**
+ * The name a domain file is reported under (target name, finding location, SARIF artifact URI): a path below the
+ * working directory becomes relative (`./vms/a.xml` and `/cwd/vms/a.xml` both `vms/a.xml`), so fingerprints do not
+ * depend on how the path was typed; a path elsewhere stays absolute.
+ */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const abs = path.resolve(cwd, file);
+  const rel = path.relative(cwd, abs);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+}
+
+/** Scans domain XML files with the domain-scope rules (rules of other scopes cannot run on a file and are left out). */
 export function scanDomainFiles(files: readonly string[], rules: readonly Rule[], selection?: RuleSelection) {
-  const acc = new ScanAccumulator(rules, selection);
-  for (const f of files) scanDomainInput(acc, readDomainFile(f));
+  const acc = new ScanAccumulator(rules.filter((r) => r.scope === 'domain'), selection);
+  for (const f of files) scanDomainInput(acc, { ...readDomainFile(f), file: displayPath(f) });
   return acc.result();
 }
