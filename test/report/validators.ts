@@ -48,13 +48,22 @@ export function schemaErrors(validate: ValidateFunction, data: unknown): string[
 
 export const MULTITOOL = path.join(ROOT, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
 
+/**
+ * True when the Multitool binary is there and executable. The package makes it executable in a postinstall script
+ * (`chmod u+x Sarif.Multitool`); where npm is set not to run install scripts, the same chmod is done here.
+ */
 export function hasMultitool(): boolean {
+  if (!fs.existsSync(MULTITOOL)) return false;
   try {
     fs.accessSync(MULTITOOL, fs.constants.X_OK);
-    return true;
   } catch {
-    return false;
+    try {
+      fs.chmodSync(MULTITOOL, fs.statSync(MULTITOOL).mode | 0o100);
+    } catch {
+      return false;
+    }
   }
+  return true;
 }
 
 export interface MultitoolIssue {
