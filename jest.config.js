@@ -10,5 +10,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
   testTimeout: 60000,
+  // Compiles dist/ when stale: test/e2e spawns ./bin/run.js.
+  globalSetup: '<rootDir>/test/e2e/global-setup.ts',
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

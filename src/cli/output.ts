@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import { Flags } from '@oclif/core';
 import type { ScanResult } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
-import { gateFindings, type FailOn, type ReportContext } from '../report/common';
+import { EXIT, exitCodeFor, type FailOn, type ReportContext } from '../report/common';
 import { toJsonReport } from '../report/json';
 import { toSarif } from '../report/sarif';
-import { toText } from '../report/text';
+import { colorEnabled, toText } from '../report/text';
 
-export const EXIT = { OK: 0, GATE_FAILED: 1, USAGE: 2, TARGETS_FAILED: 3 } as const;
+export { EXIT };
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -41,19 +41,30 @@ export function render(ctx: ReportContext, flags: ReportFlags): string {
     case 'sarif':
       return JSON.stringify(toSarif(ctx), null, 2) + '\n';
     default: {
-      const color = flags.color ?? (!flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR);
+      const color = colorEnabled({ flag: flags.color, toFile: !!flags.output, isTTY: process.stdout.isTTY === true, env: process.env });
       return toText(ctx, { color, verbose: flags.verbose });
     }
   }
+}
+
+/** True when the report is the text report shown on a terminal (it then already lists the scan errors). */
+export function reportOnTerminal(flags: ReportFlags): boolean {
+  return flags.format === 'text' && !flags.output && process.stdout.isTTY === true;
 }
 
 /** Writes the report and returns the process exit code per DESIGN.md: gate failure (1) wins over scan errors (3). */
 export function emit(result: ScanResult, flags: ReportFlags, policyName = 'default'): number {
   const ctx: ReportContext = { result, failOn: flags['fail-on'] as FailOn, policyName };
   const text = render(ctx, flags);
-  if (flags.output) fs.writeFileSync(flags.output, text);
-  else process.stdout.write(text);
-  if (gateFindings(ctx).length > 0) return EXIT.GATE_FAILED;
-  if (result.errors.length > 0) return EXIT.TARGETS_FAILED;
-  return EXIT.OK;
+  if (flags.output) {
+    try {
+      fs.writeFileSync(flags.output, text);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : (e.code ?? e.message);
+      process.stderr.write(`vmaudit: cannot write the report to ${flags.output}: ${why}\n`);
+      return EXIT.USAGE;
+    }
+  } else process.stdout.write(text);
+  return exitCodeFor(ctx);
 }

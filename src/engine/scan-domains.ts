@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseDomainXml } from '../facts/domain/build';
+import type { DomainFacts } from '../facts/domain/model';
 import { MAX_XML_BYTES } from '../facts/xml';
 import type { Problem } from '../util/problem';
 import type { Rule } from './generated/rule';
@@ -14,50 +16,90 @@ export interface DomainInput {
   readError?: string;
 }
 
-/** Reads a domain XML file with the same size cap the parser applies; never throws. */
+/**
+ * Reads a domain XML file; never throws, never blocks and never reads more than the parser's size cap.
+ * The file is opened non-blocking (a FIFO or device given by mistake does not hang the scan), then checked with
+ * fstat on the open descriptor (no stat/open race): only regular files are read, at most MAX_XML_BYTES + 1 bytes.
+ */
 export function readDomainFile(file: string): DomainInput {
+  let fd: number | undefined;
   try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) return { file, readError: 'not a regular file' };
-    if (st.size > MAX_XML_BYTES) return { file, readError: `file is ${st.size} bytes, larger than the ${MAX_XML_BYTES / 1048576} MiB limit; not read` };
-    return { file, text: fs.readFileSync(file, 'utf8') };
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) return { file, readError: 'is a directory, not a domain XML file' };
+    if (!st.isFile()) return { file, readError: 'not a regular file (FIFO, socket or device); not read' };
+    const tooLarge = { file, readError: `file is larger than the ${MAX_XML_BYTES / 1048576} MiB limit; not read` };
+    if (st.size > MAX_XML_BYTES) return tooLarge;
+    const chunk = Buffer.alloc(Math.min(MAX_XML_BYTES + 1, Math.max(st.size + 1, 65536)));
+    const chunks: Buffer[] = [];
+    let len = 0;
+    for (let n = fs.readSync(fd, chunk, 0, chunk.length, null); n > 0; n = fs.readSync(fd, chunk, 0, chunk.length, null)) {
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+      len += n;
+      if (len > MAX_XML_BYTES) return tooLarge; // grew after fstat, or a size-less special file
+    }
+    return { file, text: Buffer.concat(chunks, len).toString('utf8') };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message;
+    const why =
+      e.code === 'ENOENT' ? 'no such file' :
+      e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' :
+      e.code === 'EISDIR' ? 'is a directory, not a domain XML file' :
+      e.code === 'ELOOP' ? 'too many levels of symbolic links' :
+      e.code ? `cannot read (${e.code})` : 'cannot read';
     return { file, readError: why };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
-/** Evaluates domain-scope rules against one domain XML text, adding to `acc`. */
+/**
+ * Evaluates domain-scope rules against one domain XML text, adding to `acc`. Besides `domain`, rules see
+ * `input.problems`: everything wrong with the input (unreadable, not well-formed, refused, values libvirt rejects,
+ * duplicates it ignores), each with `loc` and `key`. A document that yields no domain is also a scan error.
+ */
 export function scanDomainInput(acc: ScanAccumulator, input: DomainInput): void {
   const target: TargetRef = { kind: 'domain', name: input.file };
   let problems: Problem[];
-  let domain: unknown = null;
+  let domain: DomainFacts | null = null;
   if (input.text === undefined) {
     problems = [{ code: 'input.unreadable', level: 'error', message: input.readError ?? 'unreadable', location: { file: input.file, line: 1, column: 1 } }];
   } else {
     const parsed = parseDomainXml(input.text, input.file);
     if (parsed.ok) {
       domain = parsed.domain;
-      problems = [];
+      problems = parsed.domain.problems;
     } else problems = parsed.problems;
   }
-  const fatal = problems.find((p) => p.level === 'error');
-  if (fatal) {
-    const at = fatal.location ? `${fatal.location.file}:${fatal.location.line}:${fatal.location.column}` : input.file;
-    acc.addError({ target, kind: 'input', message: `${at}: ${fatal.message}`, location: fatal.location });
+  const fatal = domain === null ? (problems.find((p) => p.level === 'error') ?? problems[0]) : undefined;
+  if (domain === null) {
+    const at = fatal?.location ? `${fatal.location.file}:${fatal.location.line}:${fatal.location.column}` : input.file;
+    acc.addError({ target, kind: 'input', message: `${at}: ${fatal?.message ?? 'no domain'}`, ...(fatal?.location ? { location: fatal.location } : {}) });
   }
   const unknown: Record<string, string> = {};
   if (domain === null) unknown.domain = `${input.file} could not be parsed (${fatal?.message ?? 'unknown error'})`;
+  const fileLoc = { file: input.file, line: 1, column: 1 };
   acc.evaluate(['domain'], {
     target,
-    vars: { domain, input: { file: input.file, problems: problems.map((p) => ({ ...p, loc: p.location, key: p.code })) } },
+    vars: { domain, input: { file: input.file, problems: problems.map((p) => ({ ...p, loc: p.location ?? fileLoc, key: (p as { key?: string }).key ?? p.code })) } },
     unknown,
   });
 }
 
+/**
+ * The name a domain file is reported under (target name, finding location, SARIF artifact URI): a path below the
+ * working directory becomes relative (`./vms/a.xml` and `/cwd/vms/a.xml` both `vms/a.xml`), so fingerprints do not
+ * depend on how the path was typed; a path elsewhere stays absolute.
+ */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const abs = path.resolve(cwd, file);
+  const rel = path.relative(cwd, abs);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+}
+
+/** Scans domain XML files with the domain-scope rules (rules of other scopes cannot run on a file and are left out). */
 export function scanDomainFiles(files: readonly string[], rules: readonly Rule[], selection?: RuleSelection) {
-  const acc = new ScanAccumulator(rules, selection);
-  for (const f of files) scanDomainInput(acc, readDomainFile(f));
+  const acc = new ScanAccumulator(rules.filter((r) => r.scope === 'domain'), selection);
+  for (const f of files) scanDomainInput(acc, { ...readDomainFile(f), file: displayPath(f) });
   return acc.result();
 }

@@ -16,13 +16,14 @@ export function scanHostBundle(acc: ScanAccumulator, bundle: EvidenceBundle): vo
   const domains: DomainFacts[] = [];
   for (const d of texts) {
     const parsed = d.text === undefined ? undefined : parseDomainXml(d.text, d.file);
-    const problems = parsed === undefined ? [{ code: 'input.unreadable', level: 'error' as const, message: d.readError ?? 'unreadable', location: { file: d.file, line: 1, column: 1 } }] : parsed.ok ? [] : parsed.problems;
+    // input.problems: why the file yields no domain, or (parsed) the values libvirt refuses and duplicates it ignores.
+    const problems = parsed === undefined ? [{ code: 'input.unreadable', level: 'error' as const, message: d.readError ?? 'unreadable', location: { file: d.file, line: 1, column: 1 } }] : parsed.ok ? parsed.domain.problems : parsed.problems;
     if (parsed?.ok) domains.push(parsed.domain);
     const label = parsed?.ok && parsed.domain.name ? parsed.domain.name : d.file;
-    if (problems.length) acc.addError({ target, kind: 'input', message: `${d.file}: ${problems[0].message}`, location: problems[0].location });
+    if (!parsed?.ok && problems.length) acc.addError({ target, kind: 'input', message: `${d.file}: ${problems[0].message}`, location: problems[0].location });
     acc.evaluate(['domain'], {
       target,
-      vars: { domain: parsed?.ok ? parsed.domain : null, input: { file: d.file, problems: problems.map((p) => ({ ...p, loc: p.location, key: p.code })) } },
+      vars: { domain: parsed?.ok ? parsed.domain : null, input: { file: d.file, problems: problems.map((p) => ({ ...p, loc: p.location ?? { file: d.file, line: 1, column: 1 }, key: (p as { key?: string }).key ?? p.code })) } },
       unknown: parsed?.ok ? {} : { domain: `${d.file} could not be parsed (${problems[0]?.message})` },
       subjectPrefix: `domain[${label}]/`,
     });

@@ -29,6 +29,15 @@ export function gateFindings(ctx: ReportContext): Finding[] {
   return ctx.result.findings.filter((f) => !f.waiver && f.baseline !== 'unchanged' && severityRank(f.severity) >= min);
 }
 
+/** Process exit codes (DESIGN.md): a failed gate (1) wins over targets that could not be scanned (3). */
+export const EXIT = { OK: 0, GATE_FAILED: 1, USAGE: 2, TARGETS_FAILED: 3 } as const;
+
+export function exitCodeFor(ctx: ReportContext): number {
+  if (gateFindings(ctx).length > 0) return EXIT.GATE_FAILED;
+  if (ctx.result.errors.length > 0) return EXIT.TARGETS_FAILED;
+  return EXIT.OK;
+}
+
 export function ruleMap(rules: readonly Rule[]): Map<string, Rule> {
   return new Map(rules.map((r) => [r.id, r]));
 }

@@ -22,6 +22,54 @@ export function artifactUri(file: string): { uri: string; uriBaseId: string } {
   return { uri: encode(norm.replace(/^\.\//, '')), uriBaseId: '%SRCROOT%' };
 }
 
+/**
+ * A SARIF "friendly name": one Pascal-case identifier made from the rule title (`VncSpiceConsoleReachable…`).
+ * One-letter words ("a", the "s" of "libvirt's") are dropped: the Multitool wants every capital followed by a
+ * lower-case letter or digit.
+ */
+export function pascalName(title: string): string {
+  return title
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w.length > 1 || /\d/.test(w))
+    .map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase())
+    .join('');
+}
+
+/** Descriptors of the tool notifications (GitHub code scanning wants full descriptions and help on them too). */
+const KNOWN_NOTIFICATIONS: Sarif.ReportingDescriptor[] = [
+  {
+    id: 'not-evaluated',
+    name: 'RuleNotEvaluated',
+    shortDescription: { text: 'A rule could not be evaluated because a fact it needs is unknown.' },
+    fullDescription: { text: 'The evidence a rule needs was missing or unreadable (or the input could not be parsed), so the rule was neither passed nor failed for this target.' },
+    help: { text: 'Make the missing evidence readable (or fix the input) and scan again; the notification names the reason.' },
+  },
+  {
+    id: 'scan-error/input',
+    name: 'InputNotScanned',
+    shortDescription: { text: 'An input could not be read or parsed.' },
+    fullDescription: { text: 'A target (domain XML file, host or guest) could not be scanned at all: it is missing, unreadable, too large or not well-formed. Other targets were scanned.' },
+    help: { text: 'Fix the file or access named in the message (see rule DOM-XML-001 for domain XML) and scan again.' },
+  },
+];
+
+/** The known descriptors plus one per other scan-error kind present (sorted: stable output). */
+function notificationDescriptors(errorKinds: readonly string[]): Sarif.ReportingDescriptor[] {
+  const out = [...KNOWN_NOTIFICATIONS];
+  for (const kind of [...new Set(errorKinds)].sort()) {
+    const id = `scan-error/${kind}`;
+    if (out.some((d) => d.id === id)) continue;
+    out.push({
+      id,
+      name: pascalName(`target not scanned ${kind}`),
+      shortDescription: { text: `A target could not be scanned (${kind}).` },
+      fullDescription: { text: `A target could not be scanned at all (${kind}); other targets were scanned.` },
+      help: { text: 'The notification message names the target and the reason; fix it and scan again.' },
+    });
+  }
+  return out;
+}
+
 function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   const tags = [...new Set([rule.area, rule.scope, ...(rule.area === 'security' ? ['security'] : []), ...(rule.tags ?? [])])];
   const props: Sarif.PropertyBag = { tags, precision: 'high', 'problem.severity': SARIF_LEVEL[rule.severity] === 'note' ? 'recommendation' : SARIF_LEVEL[rule.severity] };
@@ -30,10 +78,11 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   props.guide = rule.guide;
   return {
     id: rule.id,
-    name: rule.id.replace(/-/g, ''),
+    name: pascalName(rule.title),
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.rationale.trim() },
     help: { text: `${rule.rationale.trim()}\n\nRemediation: ${rule.remediation.text.trim()}`, markdown: ruleMarkdown(rule) },
+    ...(rule.references?.find((r) => r.url) ? { helpUri: rule.references.find((r) => r.url)!.url } : {}),
     defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
     properties: props,
   };
@@ -107,10 +156,7 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
             semanticVersion: toolVersion(),
             informationUri: TOOL_URI,
             rules: rules.map(ruleDescriptor),
-            notifications: [
-              { id: 'not-evaluated', shortDescription: { text: 'A rule could not be evaluated because a fact it needs is unknown.' } },
-              { id: 'scan-error/input', shortDescription: { text: 'An input could not be read or parsed.' } },
-            ],
+            notifications: notificationDescriptors(result.errors.map((e) => e.kind)),
           },
         },
         automationDetails: { id: `vmaudit/${ctx.policyName}/` },

@@ -3,6 +3,15 @@ import type { Finding, Severity } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { countBySeverity, gateFindings, ruleMap, type ReportContext } from './common';
 
+/**
+ * Whether the text report is coloured: `--color`/`--no-color` decide when given; otherwise only when it goes to a
+ * terminal (not --output) and NO_COLOR is unset or empty (https://no-color.org).
+ */
+export function colorEnabled(opts: { flag?: boolean; toFile: boolean; isTTY: boolean; env: NodeJS.ProcessEnv }): boolean {
+  if (opts.flag !== undefined) return opts.flag;
+  return !opts.toFile && opts.isTTY && !opts.env.NO_COLOR;
+}
+
 /** The terminal report: findings grouped by file, then severity; colour only when asked (a TTY, no NO_COLOR). */
 export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boolean }): string {
   const c = createColors(opts.color);

@@ -1,5 +1,5 @@
 import { Args, Command } from '@oclif/core';
-import { EXIT, emit, reportFlags } from '../../cli/output';
+import { EXIT, emit, reportFlags, reportOnTerminal } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
 import { scanDomainFiles } from '../../engine/scan-domains';
 
@@ -25,7 +25,8 @@ export default class ScanDomain extends Command {
       this.exit(EXIT.USAGE);
     }
     const result = scanDomainFiles(argv as string[], rules.map((r) => r.rule));
-    for (const e of result.errors) process.stderr.write(`vmaudit: ${e.message}\n`);
+    // Scan errors are in every report; repeat them on stderr unless the report itself is on the terminal.
+    if (!reportOnTerminal(flags)) for (const e of result.errors) process.stderr.write(`vmaudit: ${e.message}\n`);
     const code = emit(result, flags);
     if (code !== 0) this.exit(code);
   }

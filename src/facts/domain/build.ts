@@ -1,6 +1,7 @@
 import { parseCpuset } from '../cpuset';
 import { formatCategories, parseSelinuxContext } from '../host/selinux';
 import { derivePerfFacts } from './derived-perf';
+import { deriveSecurityFacts } from './derived-sec';
 import { parseCount, scaledToKiB } from '../units';
 import { child, childrenNamed, parseXml, type XmlElement } from '../xml';
 import type { Problem } from '../../util/problem';
@@ -335,7 +336,9 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
       listenAddresses: [...addresses],
       listenTypes: listens.map((l) => attr(l, 'type') ?? 'address'),
       listenDefault: attr(g, 'listen') === null && listens.length === 0,
+      exposedAddresses: [],
       passwdSet: passwd !== null && passwd !== '',
+      passwdEmpty: passwd === '',
       passwdLength: passwd === null ? 0 : passwd.length,
       passwdValidTo: attr(g, 'passwdValidTo'),
       tlsPort: attr(g, 'tlsPort'),
@@ -372,8 +375,17 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
   }));
 
   // qemu namespace (matched by URI, any prefix)
-  const qemu: DomainFacts['qemu'] = { args: [], env: [], overrideDevices: [], ignoredForeign: [] };
+  const qemu: DomainFacts['qemu'] = { blocks: [], args: [], listeners: [], env: [], overrideDevices: [], ignoredForeign: [] };
   for (const el of root.children) {
+    if (el.ns === QEMU_NS && (el.local === 'commandline' || el.local === 'override')) {
+      const colon = el.name.indexOf(':');
+      qemu.blocks.push({
+        ...located(el, `qemu:${el.local}[${qemu.blocks.filter((b) => b.element === el.local).length}]`),
+        element: el.local,
+        prefix: colon === -1 ? '' : el.name.slice(0, colon),
+        entries: el.children.filter((c) => c.ns === QEMU_NS).length,
+      });
+    }
     if (el.ns === QEMU_NS && el.local === 'commandline') {
       for (const a of childrenNamed(el, 'arg', QEMU_NS)) qemu.args.push({ ...located(a, `qemu:arg[${qemu.args.length}]`), value: attr(a, 'value') ?? '' });
       for (const e of childrenNamed(el, 'env', QEMU_NS)) qemu.env.push({ ...located(e, `qemu:env[${attr(e, 'name')}]`), name: attr(e, 'name'), value: attr(e, 'value') });
@@ -399,6 +411,7 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
         firmware: attr(osEl, 'firmware'),
         loader: loaderEl ? loaderEl.text || null : null,
         loaderType: attr(loaderEl, 'type'),
+        uefi: false,
       }
     : null;
 
@@ -437,6 +450,7 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
     problems,
   };
   derivePerfFacts(domain);
+  deriveSecurityFacts(domain);
   return domain;
 }
 

@@ -170,7 +170,11 @@ export interface GraphicsFacts extends Located {
   listenTypes: string[];
   /** True when no listen attribute/element at all: qemu.conf's vnc_listen/spice_listen applies. */
   listenDefault: boolean;
+  /** Derived: `listenAddresses` that are not loopback (0.0.0.0, ::, routable IPs, host names other than localhost). */
+  exposedAddresses: string[];
   passwdSet: boolean;
+  /** `passwd=''` written: an empty password (libvirt passes it on to QEMU). */
+  passwdEmpty: boolean;
   passwdLength: number;
   passwdValidTo: string | null;
   tlsPort: string | null;
@@ -205,6 +209,24 @@ export interface QemuArgFacts extends Located {
   value: string;
 }
 
+/** A `<qemu:commandline>` or `<qemu:override>` element (qemu namespace matched by URI, any prefix). */
+export interface QemuBlockFacts extends Located {
+  element: 'commandline' | 'override';
+  /** The prefix as written (`qemu`, or another one bound to the qemu URI). */
+  prefix: string;
+  /** Number of `<arg>` / `<env>` children (commandline) or `<device>` children (override). */
+  entries: number;
+}
+
+/** Derived: a `<qemu:arg>` option whose value makes QEMU open a network endpoint (`-monitor tcp:…`, `-gdb`, `-vnc`…). */
+export interface QemuListenerFacts extends Located {
+  /** The option as written (`-qmp`). */
+  option: string;
+  value: string;
+  /** What is opened, e.g. `tcp:0.0.0.0:4444,server=on,wait=off`, `vnc :0`, `hostfwd=tcp::2222-:22`. */
+  endpoint: string;
+}
+
 export interface QemuOverrideDeviceFacts extends Located {
   alias: string | null;
   properties: (Located & { name: string | null; type: string | null; value: string | null })[];
@@ -222,7 +244,15 @@ export interface DomainFacts extends Located {
   type: string | null;
   /** A live definition (`virsh dumpxml` of a running domain carries `id=`). */
   live: boolean;
-  os: (Located & { arch: string | null; machine: string | null; firmware: string | null; loader: string | null; loaderType: string | null }) | null;
+  os: (Located & {
+    arch: string | null;
+    machine: string | null;
+    firmware: string | null;
+    loader: string | null;
+    loaderType: string | null;
+    /** Derived: boots UEFI (edk2/OVMF/AAVMF): `firmware='efi'`, a pflash `<loader>`, or a loader path naming edk2. */
+    uefi: boolean;
+  }) | null;
   memory: (Located & { kib: number | null; error: string | null }) | null;
   currentMemory: (Located & { kib: number | null; error: string | null }) | null;
   vcpu: VcpuFacts | null;
@@ -248,7 +278,11 @@ export interface DomainFacts extends Located {
   channels: ChannelFacts[];
   seclabels: SeclabelFacts[];
   qemu: {
+    /** The `<qemu:commandline>` / `<qemu:override>` elements, in document order. */
+    blocks: QemuBlockFacts[];
     args: QemuArgFacts[];
+    /** Derived: network endpoints the extra arguments open. */
+    listeners: QemuListenerFacts[];
     env: (Located & { name: string | null; value: string | null })[];
     overrideDevices: QemuOverrideDeviceFacts[];
     /** Elements in a namespace that looks like qemu's but has a different URI (libvirt ignores them). */
