@@ -1,7 +1,9 @@
 import type * as Sarif from 'sarif';
 import type { Rule } from '../engine/generated/rule';
 import type { Finding, Severity } from '../engine/findings';
+import { describeWaiverNote } from '../engine/policy';
 import { ruleMap, ruleMarkdown, toolVersion, TOOL_NAME, TOOL_URI, type ReportContext } from './common';
+import { sarifFixFor } from './xml-fix';
 
 /** GitHub code scanning reads `security-severity` (a number as a string) from rule properties. */
 export const SECURITY_SEVERITY: Record<Severity, string | undefined> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: undefined };
@@ -33,7 +35,7 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   };
 }
 
-function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number): Sarif.Result {
+function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, source?: ReportContext['source']): Sarif.Result {
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -60,6 +62,8 @@ function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number): Sarif
       },
     ];
   }
+  const fix = f.location ? sarifFixFor(f, rule, source, artifactUri(f.location.file)) : undefined;
+  if (fix) result.fixes = [fix];
   if (f.waiver) {
     result.suppressions = [{ kind: 'external', status: 'accepted', justification: f.waiver.justification, ...(f.waiver.source ? { location: { physicalLocation: { artifactLocation: artifactUri(f.waiver.source) } } } : {}) }];
   }
@@ -88,6 +92,16 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
         associatedRule: { id: n.ruleId, ...(index.has(n.ruleId) ? { index: index.get(n.ruleId) } : {}) },
       }),
     ),
+    ...(ctx.waivers ?? [])
+      .filter((w) => w.status !== 'active')
+      .map(
+        (w): Sarif.Notification => ({
+          level: w.status === 'expired' ? 'warning' : 'note',
+          message: { text: describeWaiverNote(w) },
+          descriptor: { id: `waiver/${w.status}` },
+          locations: [{ physicalLocation: { artifactLocation: artifactUri(w.waiver.source.file), region: { startLine: w.waiver.source.line } } }],
+        }),
+      ),
   ];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -104,15 +118,22 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
             notifications: [
               { id: 'not-evaluated', shortDescription: { text: 'A rule could not be evaluated because a fact it needs is unknown.' } },
               { id: 'scan-error/input', shortDescription: { text: 'An input could not be read or parsed.' } },
+              { id: 'waiver/expired', shortDescription: { text: 'A policy waiver has expired: the findings it covered count again.' } },
+              { id: 'waiver/unused', shortDescription: { text: 'A policy waiver matched no finding.' } },
             ],
           },
         },
         automationDetails: { id: `vmaudit/${ctx.policyName}/` },
         originalUriBaseIds: { TARGETROOT: { description: { text: 'The root (/) of the scanned host or guest.' } } },
         invocations: [{ executionSuccessful: result.errors.length === 0, toolExecutionNotifications: notifications }],
-        results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1)),
+        results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1, ctx.source)),
         columnKind: 'utf16CodeUnits',
-        properties: { policy: ctx.policyName, failOn: ctx.failOn, targets: result.targets.map((t) => `${t.kind}:${t.name}`) },
+        properties: {
+          policy: ctx.policyName,
+          failOn: ctx.failOn,
+          targets: result.targets.map((t) => `${t.kind}:${t.name}`),
+          ...(ctx.baseline ? { baseline: { file: ctx.baseline.file, new: ctx.baseline.new, unchanged: ctx.baseline.unchanged, fixed: ctx.baseline.fixed.length } } : {}),
+        },
       },
     ],
   };
