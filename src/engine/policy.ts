@@ -144,7 +144,7 @@ function simplifyAjvErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   // A value that failed a oneOf of "string | object" gets a type error for one branch and something else for the
   // other; the type error of the branch the value is not is noise.
   for (const e of kept) {
-    if (e.keyword === 'type' && kept.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword !== 'type')) continue;
+    if (e.keyword === 'type' && kept.some((o) => o !== e && (o.instancePath === e.instancePath ? o.keyword !== 'type' : o.instancePath.startsWith(`${e.instancePath}/`)))) continue;
     const k = `${e.instancePath}\0${describeAjvError(e)}`;
     if (seen.has(k)) continue;
     seen.add(k);
@@ -164,7 +164,12 @@ export function parsePolicyText(text: string, file: string, display = file): { l
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    return { errors: doc.errors.map((e) => ({ file: display, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col, message: `YAML: ${e.message.split('\n')[0]}` })) };
+    return {
+      errors: doc.errors.map((e) => {
+        const pos = lc.linePos(e.pos[0]);
+        return { file: display, line: pos.line, column: pos.col, message: `YAML: ${e.message.split('\n')[0]}` };
+      }),
+    };
   }
   const locate = locator(doc, lc);
   const err = (p: string, message: string): PolicyLoadError => ({ file: display, ...locate(p), path: p || '/', message });
