@@ -18,7 +18,7 @@ h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:16px 0 8px}
 .gate{display:inline-block;padding:6px 12px;border-radius:6px;font-weight:600}.gate.fail{background:#fdecea;color:#b71c1c}.gate.pass{background:#e8f5e9;color:#1b5e20}.gate.off{background:#eceff1;color:#37474f}
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}.card{border:1px solid #dde2ea;border-radius:6px;padding:8px 14px;min-width:110px}.card b{display:block;font-size:22px}
 .summary{display:flex;gap:32px;flex-wrap:wrap;align-items:flex-start}
-table{border-collapse:collapse;width:100%;margin:8px 0}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #e3e7ee}th{background:#f0f3f7;font-weight:600}
+table{border-collapse:collapse;width:100%;margin:8px 0;table-layout:fixed}col.c-sev{width:90px}col.c-rule{width:170px}col.c-where{width:240px}col.c-status{width:160px}td code{overflow-wrap:anywhere}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #e3e7ee}th{background:#f0f3f7;font-weight:600}
 .sev{display:inline-block;color:#fff;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600;text-transform:uppercase}
 .sev.critical{background:${COLOR.critical}}.sev.high{background:${COLOR.high}}.sev.medium{background:${COLOR.medium}}.sev.low{background:${COLOR.low}}.sev.info{background:${COLOR.info}}
 .status{font-size:12px;font-weight:600}.status.fail{color:#b71c1c}.status.pass{color:#2e7d32}.status.accepted{color:#6d4c41}.status.not-evaluated{color:#757575}
@@ -50,13 +50,13 @@ export function severityChart(counts: Record<Severity, number>): string {
 function targetChart(rows: { name: string; counts: Record<Severity, number>; passed: number }[]): string {
   if (!rows.length) return '';
   const rowH = 24;
-  const labelW = 230;
+  const labelW = 260;
   const barMax = 380;
   const max = Math.max(1, ...rows.map((r) => SEVERITIES.reduce((n, s) => n + r.counts[s], 0) + r.passed));
   const body = rows
     .map((r, i) => {
       const y = i * rowH;
-      const label = r.name.length > 34 ? `…${r.name.slice(-33)}` : r.name;
+      const label = r.name.length > 36 ? `…${r.name.slice(-35)}` : r.name;
       let x = labelW;
       const parts: string[] = [];
       for (const s of SEVERITIES) {
@@ -148,7 +148,7 @@ export function toHtml(ctx: ReportContext): string {
     const ne = row.cells.filter((c) => c.status === 'not-evaluated');
     out.push(`<p class="muted">${findings.length} finding(s), ${passed} rule(s) passed, ${ne.length} not evaluated.</p>`);
     if (findings.length) {
-      out.push('<table><thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Finding and fix</th><th>Status</th></tr></thead><tbody>');
+      out.push('<table><colgroup><col class="c-sev"><col class="c-rule"><col class="c-where"><col><col class="c-status"></colgroup><thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Finding and fix</th><th>Status</th></tr></thead><tbody>');
       for (const f of findings) {
         const r = rules.get(f.ruleId);
         const where = f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : '—';
