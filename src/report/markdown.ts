@@ -42,11 +42,13 @@ export function toMarkdown(ctx: ReportContext): string {
       (result.errors.length ? ` · **${result.errors.length} could not be scanned**` : ''),
     '',
   );
-  const counts = countBySeverity(result.findings);
-  out.push('| Severity | Findings |', '| --- | ---: |');
+  const counts = countBySeverity(result.findings.filter(isOpen));
+  out.push(`| Severity | ${ctx.baseline ? 'New findings' : 'Findings'} |`, '| --- | ---: |');
   for (const s of SEVERITIES) out.push(`| ${ICON[s]} ${s} | ${counts[s]} |`);
   const waived = result.findings.filter((f) => f.waiver).length;
   if (waived) out.push(`| waived | ${waived} |`);
+  const unchanged = result.findings.filter((f) => !f.waiver && f.baseline === 'unchanged').length;
+  if (unchanged) out.push(`| unchanged since the baseline | ${unchanged} |`);
   out.push('');
   if (ctx.baseline) {
     const b = ctx.baseline;
