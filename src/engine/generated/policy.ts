@@ -57,7 +57,7 @@ export interface Policy {
   /**
    * The gate: exit 1 when an unwaived (and, with --baseline, new) finding at or above this severity exists. `none` never fails. The --fail-on flag overrides it.
    */
-  'fail-on'?: Severity | 'none';
+  'fail-on'?: 'critical' | 'high' | 'medium' | 'low' | 'info' | 'none';
   /**
    * Accepted findings. A waived finding stays in every report (SARIF `suppressions`) but does not fail the gate. An expired waiver stops waiving and is reported.
    */
