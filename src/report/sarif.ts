@@ -10,10 +10,16 @@ export const SECURITY_SEVERITY: Record<Severity, string | undefined> = { critica
 export const SARIF_LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 export const FINGERPRINT_KEY = 'vmauditFinding/v1';
 
-/** A path as a relative SARIF artifact URI: forward slashes, percent-encoded, no leading slash. */
-export function artifactUri(file: string): { uri: string; uriBaseId?: string } {
+/**
+ * A location's file as a relative SARIF artifact URI (forward slashes, percent-encoded):
+ *  - a path relative to the working directory (domain XML given on the command line) → base %SRCROOT%;
+ *  - an absolute path on a scanned host or guest (`/etc/libvirt/libvirtd.conf`) → base TARGETROOT;
+ *  - the output of a command run on the target (`command:<id>`) → `commands/<id>` under base EVIDENCE.
+ */
+export function artifactUri(file: string): { uri: string; uriBaseId: string } {
   const norm = file.replace(/\\/g, '/');
   const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+  if (norm.startsWith('command:')) return { uri: `commands/${encodeURIComponent(norm.slice('command:'.length))}`, uriBaseId: 'EVIDENCE' };
   if (norm.startsWith('/')) return { uri: encode(norm.slice(1)), uriBaseId: 'TARGETROOT' };
   return { uri: encode(norm.replace(/^\.\//, '')), uriBaseId: '%SRCROOT%' };
 }
@@ -124,7 +130,10 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
           },
         },
         automationDetails: { id: `vmaudit/${ctx.policyName}/` },
-        originalUriBaseIds: { TARGETROOT: { description: { text: 'The root (/) of the scanned host or guest.' } } },
+        originalUriBaseIds: {
+          TARGETROOT: { description: { text: 'The root (/) of the scanned host or guest.' } },
+          EVIDENCE: { description: { text: 'Outputs of the read-only commands vmaudit ran on the target (kept in its evidence snapshot).' } },
+        },
         invocations: [{ executionSuccessful: result.errors.length === 0, toolExecutionNotifications: notifications }],
         results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1, ctx.source)),
         columnKind: 'utf16CodeUnits',

@@ -1,4 +1,5 @@
 import { parseCpuset } from '../cpuset';
+import { formatCategories, parseSelinuxContext } from '../host/selinux';
 import { derivePerfFacts } from './derived-perf';
 import { parseCount, scaledToKiB } from '../units';
 import { child, childrenNamed, parseXml, type XmlElement } from '../xml';
@@ -354,12 +355,17 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
     const t = child(c, 'target');
     return { ...located(c, `channel[${attr(t, 'name') ?? `#${i}`}]`), type: attr(c, 'type'), targetType: attr(t, 'type'), targetName: attr(t, 'name') };
   });
+  const mcsOf = (label: string | undefined): string | null => {
+    const l = label === undefined ? undefined : parseSelinuxContext(label)?.level?.low;
+    return l ? `s${l.sensitivity}${l.categories.length ? `:${formatCategories(l.categories)}` : ''}` : null;
+  };
   const seclabels: DomainFacts['seclabels'] = childrenNamed(root, 'seclabel').map((s, i) => ({
     ...located(s, `seclabel[${attr(s, 'model') ?? `#${i}`}]`),
     type: attr(s, 'type'),
     model: attr(s, 'model'),
     relabel: attr(s, 'relabel'),
     label: child(s, 'label')?.text ?? null,
+    mcs: mcsOf(child(s, 'label')?.text),
     imagelabel: child(s, 'imagelabel')?.text ?? null,
     baselabel: child(s, 'baselabel')?.text ?? null,
   }));

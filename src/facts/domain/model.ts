@@ -195,6 +195,8 @@ export interface SeclabelFacts extends Located {
   model: string | null;
   relabel: string | null;
   label: string | null;
+  /** Canonical MCS level of an SELinux `<label>` (low end, categories sorted: `s0:c200,c947`), else null. */
+  mcs: string | null;
   imagelabel: string | null;
   baselabel: string | null;
 }

@@ -17,13 +17,25 @@ export interface HostFactsResult {
   domains: HostDomainText[];
 }
 
-/** Domain definitions: live `virsh dumpxml` output when collected, else the persistent /etc/libvirt/qemu/*.xml. */
+/**
+ * Domain definitions on a host. The live definitions from `virsh dumpxml --security-info` are the truth for a
+ * running system (live seclabels, resolved listen addresses); located as `command:virsh.dumpxml:<name>`. Without
+ * them (offline root, snapshot of a stopped daemon), the persistent /etc/libvirt/qemu/*.xml files are used.
+ */
 export function domainTextsFromBundle(bundle: EvidenceBundle): HostDomainText[] {
   const out: HostDomainText[] = [];
-  for (const [path, f] of Object.entries(bundle.files)) {
-    if (!/^\/etc\/libvirt\/qemu\/[^/]+\.xml$/.test(path)) continue;
-    if (f.state === 'ok' && f.content !== undefined) out.push({ file: path, text: f.content });
-    else out.push({ file: path, readError: f.error ?? f.state });
+  const prefix = 'virsh.dumpxml:';
+  for (const [id, c] of Object.entries(bundle.commands)) {
+    if (!id.startsWith(prefix) || c.state !== 'ok') continue;
+    if (c.exitCode === 0 && c.stdout) out.push({ file: `command:${id}`, text: c.stdout });
+    else out.push({ file: `command:${id}`, readError: `virsh dumpxml exited with status ${c.exitCode}: ${(c.stderr ?? '').trim().split('\n')[0]}` });
+  }
+  if (out.length === 0) {
+    for (const [path, f] of Object.entries(bundle.files)) {
+      if (!/^\/etc\/libvirt\/qemu\/[^/]+\.xml$/.test(path)) continue;
+      if (f.state === 'ok' && f.content !== undefined) out.push({ file: path, text: f.content });
+      else out.push({ file: path, readError: f.error ?? f.state });
+    }
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import { Flags } from '@oclif/core';
+import { collectEvidence } from '../collect/collect';
+import type { EvidenceBundle } from '../collect/evidence';
+import { LocalRunner } from '../collect/local';
+import { ScanError } from '../collect/runner';
+import { loadSnapshot } from '../collect/snapshot';
+import { DEFAULT_CONCURRENCY, runFleet, sshRunnerFor } from '../fleet/run';
+import { loadTargets, type FleetTarget } from '../fleet/targets';
+
+/**
+ * Where evidence comes from, shared by `scan host` and `scan guest`: the running system (default), a mounted root,
+ * snapshot files, or SSH targets (repeated --target, --targets-file, Ansible --inventory with --limit/--shard).
+ * Every source yields one EvidenceBundle or one ScanError; a failing source never stops the others.
+ */
+export const sourceFlags = {
+  root: Flags.string({ summary: 'Audit a mounted root filesystem / chroot / container rootfs (read-only; live-only checks are reported not evaluated).' }),
+  snapshot: Flags.string({ summary: 'Audit an evidence snapshot made by `vmaudit collect` (repeatable).', multiple: true }),
+  target: Flags.string({ char: 't', summary: 'Audit over SSH: ssh://user@host:port, user@host, or a Host alias from ~/.ssh/config (repeatable).', multiple: true }),
+  'targets-file': Flags.string({ summary: 'Read SSH targets from FILE, one per line (# comments).', multiple: true }),
+  inventory: Flags.string({ char: 'i', summary: 'Read SSH targets from an Ansible inventory (INI or YAML).', multiple: true }),
+  limit: Flags.string({ summary: 'With --inventory: only hosts of these groups/hosts/patterns (Ansible --limit syntax).' }),
+  shard: Flags.string({ summary: 'Only the I-th of N stable shards of the targets, e.g. 2/8 (for CI matrices).' }),
+  concurrency: Flags.integer({ summary: 'How many SSH targets are scanned at once.', default: DEFAULT_CONCURRENCY, min: 1, max: 1024 }),
+  sudo: Flags.boolean({ summary: 'Collect as root on SSH targets with `sudo -n` (never prompts).' }),
+  'accept-new-host-keys': Flags.boolean({ summary: "Trust SSH host keys seen for the first time and record them in your known_hosts (a changed key is always refused)." }),
+  'ssh-config': Flags.string({ summary: "Use this ssh_config file instead of ~/.ssh/config ('none' for none)." }),
+  timeout: Flags.integer({ summary: 'Seconds a single target may take to collect.', default: 600, min: 1 }),
+};
+
+export interface SourceFlagValues {
+  root?: string;
+  snapshot?: string[];
+  target?: string[];
+  'targets-file'?: string[];
+  inventory?: string[];
+  limit?: string;
+  shard?: string;
+  concurrency: number;
+  sudo: boolean;
+  'accept-new-host-keys': boolean;
+  'ssh-config'?: string;
+  timeout: number;
+}
+
+export class UsageError extends Error {}
+
+export interface SourceOptions {
+  kind: 'host' | 'guest';
+  /** Called for every bundle as soon as it is there (bundles are not kept: fleets can be large). */
+  onBundle: (bundle: EvidenceBundle) => void;
+  onError: (name: string, error: ScanError) => void;
+  log: (line: string) => void;
+}
+
+/** Validates the combination of source flags; throws UsageError (exit 2) for conflicting or unusable ones. */
+export function describeSources(flags: SourceFlagValues): { mode: 'local' | 'root' | 'snapshot' | 'ssh'; targets: FleetTarget[] } {
+  const ssh = (flags.target?.length ?? 0) + (flags['targets-file']?.length ?? 0) + (flags.inventory?.length ?? 0) > 0;
+  const modes = [flags.root !== undefined && 'root', (flags.snapshot?.length ?? 0) > 0 && 'snapshot', ssh && 'ssh'].filter(Boolean) as ('root' | 'snapshot' | 'ssh')[];
+  if (modes.length > 1) throw new UsageError(`choose one source: ${modes.map((m) => (m === 'ssh' ? '--target/--inventory' : `--${m}`)).join(' or ')}`);
+  if (!ssh && (flags.limit || flags.shard)) throw new UsageError('--limit and --shard apply to --target/--targets-file/--inventory');
+  if (flags.root !== undefined && !(fs.existsSync(flags.root) && fs.statSync(flags.root).isDirectory())) throw new UsageError(`--root ${flags.root}: not a directory`);
+  if (!ssh) return { mode: modes[0] ?? 'local', targets: [] };
+  const { targets, problems } = loadTargets({ targets: flags.target, targetsFiles: flags['targets-file'], inventories: flags.inventory, limit: flags.limit, shard: flags.shard });
+  const errors = problems.filter((p) => p.level === 'error');
+  if (errors.length) throw new UsageError(errors.map((p) => (p.location ? `${p.location.file}:${p.location.line}: ${p.message}` : p.message)).join('\n'));
+  if (targets.length === 0) throw new UsageError('no targets left to scan (check --limit / --shard)');
+  return { mode: 'ssh', targets };
+}
+
+export async function gatherEvidence(flags: SourceFlagValues, opts: SourceOptions): Promise<void> {
+  const { mode, targets } = describeSources(flags);
+  const timeoutMs = flags.timeout * 1000;
+  const guard = async (name: string, f: () => Promise<EvidenceBundle>) => {
+    try {
+      opts.onBundle(await f());
+    } catch (e) {
+      opts.onError(name, e instanceof ScanError ? e : new ScanError('internal', (e as Error).message, name));
+    }
+  };
+  switch (mode) {
+    case 'snapshot':
+      for (const file of flags.snapshot ?? []) {
+        await guard(file, async () => {
+          const b = loadSnapshot(file);
+          if (b.target.kind !== opts.kind) throw new ScanError('input', `${file}: a ${b.target.kind} snapshot, not a ${opts.kind} one (use \`vmaudit scan ${b.target.kind}\`)`, file);
+          return b;
+        });
+      }
+      return;
+    case 'root':
+    case 'local': {
+      const name = mode === 'root' ? (flags.root as string) : 'localhost';
+      opts.log(`vmaudit: collecting ${opts.kind} evidence from ${name}${mode === 'root' ? ' (offline root: live-only checks are skipped)' : ''}...`);
+      await guard(name, () => collectEvidence(new LocalRunner({ label: name }), { kind: opts.kind, root: flags.root, live: mode === 'local', name, timeoutMs }));
+      return;
+    }
+    case 'ssh': {
+      const outcome = await runFleet(
+        targets,
+        async (t) => {
+          const runner = sshRunnerFor(t, { sudo: flags.sudo, acceptNewHostKeys: flags['accept-new-host-keys'], configFile: flags['ssh-config'] });
+          try {
+            const bundle = await collectEvidence(runner, { kind: opts.kind, live: true, name: t.name, transport: 'ssh', timeoutMs });
+            opts.onBundle(bundle);
+          } finally {
+            await runner.close();
+          }
+        },
+        { concurrency: flags.concurrency, noun: opts.kind === 'host' ? 'hosts' : 'guests' },
+      );
+      for (const f of outcome.failures) opts.onError(f.target.name, f.error);
+    }
+  }
+}

@@ -1,0 +1,297 @@
+import { randomBytes } from 'node:crypto';
+import type { CommandArg, ManifestItem } from './manifest';
+import { VARIABLES } from './manifest';
+
+/**
+ * Compiles an evidence manifest into ONE POSIX sh script (dash, bash --posix, busybox ash) that needs only sh and
+ * coreutils (stat, readlink, head, tail, base64, tr, timeout when present) and writes nothing anywhere: no temp
+ * files, no redirection into files. Its stdout is a framed stream decoded by `frames.ts`.
+ *
+ * Stream grammar (N = per-run random nonce, e.g. `VMA3f9c...:`, which the base64 alphabet cannot contain):
+ *
+ *   N BEGIN <version> <live 0|1> <timeout-available 0|1> <uid>
+ *   N I <item-index>                       start of manifest item
+ *   N <T> <state> <stat|->                 record header; T = F file, S stat, L link, D dir, C command
+ *   <base64 lines>                         payload = key NUL linkTarget NUL body
+ *   N . <rc> <base64 stderr|->             record trailer
+ *   N J <item-index>                       item complete
+ *   N DONE
+ *
+ * `stat` is `%f:%u:%g:%s` (+`:%U:%G` when auditing the running system). Body: file content (at most CAP+1 bytes,
+ * so the decoder can tell `too-large`), dir entries each followed by `/`, command stdout, or an error text.
+ * Nothing from the target is ever interpolated into code: paths and patterns are constants quoted by `shq`, data
+ * lives in shell variables only, and per-subject commands receive data as "$1".
+ */
+
+export const SCRIPT_VERSION = 1;
+export const FILE_CAP = 4 * 1024 * 1024;
+export const STDERR_CAP = 64 * 1024;
+export const READ_TIMEOUT_SEC = 10;
+export const DEFAULT_COMMAND_TIMEOUT_SEC = 20;
+
+export interface CompiledScript {
+  script: string;
+  nonce: string;
+  items: readonly ManifestItem[];
+}
+
+/** The single quoting helper for every constant placed in the script. */
+export function shq(value: string): string {
+  if (value.includes('\0')) throw new Error('NUL byte in a shell constant');
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Glob patterns and path segments are constants we author; they go unquoted (to expand), so keep them tame. */
+const GLOB_SAFE = /^\/[A-Za-z0-9_./*?[\]!:+@-]*$/;
+const CASE_SAFE = /^[A-Za-z0-9_.*?-]+$/;
+const PROG_SAFE = /^[A-Za-z0-9_.+-]+$/;
+
+function assertPath(path: string): void {
+  if (!path.startsWith('/') || path.includes('\n') || path.includes('\0')) throw new Error(`bad manifest path: ${JSON.stringify(path)}`);
+}
+
+const PRELUDE = String.raw`
+LC_ALL=C; export LC_ALL
+PATH=/usr/sbin:/usr/bin:/sbin:/bin\${PATH:+:\$PATH}; export PATH
+R=\${VMAUDIT_ROOT:-}
+case \$R in /) R= ;; esac
+LIVE=1; [ -n "\$R" ] && LIVE=0; [ "\${VMAUDIT_LIVE:-1}" = 0 ] && LIVE=0
+_TO=0; command -v timeout >/dev/null 2>&1 && _TO=1
+_U=\$(id -u 2>/dev/null); case \$_U in ''|*[!0-9]*) _U=-1 ;; esac
+if [ -n "\$R" ]; then _SF='%f:%u:%g:%s'; else _SF='%f:%u:%g:%s:%U:%G'; fi
+exec 5>&1
+printf '%s BEGIN %s %s %s %s\n' "\$N" "\$V" "\$LIVE" "\$_TO" "\$_U"
+
+# _to SECS CMD...: run CMD with a time limit when coreutils timeout exists
+_to() { _ts=\$1; shift; if [ "\$_TO" = 1 ]; then timeout -k 2 "\$_ts" "\$@"; else "\$@"; fi; }
+# _b TEXT: base64 on one line, '-' when empty
+_b() { if [ -n "\$1" ]; then printf '%s' "\$1" | base64 | tr -d '\n'; else printf '%s' -; fi; }
+# _rec T STATE STAT KEY BODY: a record without streamed content
+_rec() {
+  printf '%s %s %s %s\n' "\$N" "\$1" "\$2" "\$3"
+  printf '%s\0%s\0%s' "\$4" "\$_lt" "\$5" | base64
+  printf '%s . 0 -\n' "\$N"
+}
+# _x SECS CMD...: stream key, link and CMD's stdout (at most C1 bytes) as base64 to fd 5; sets _rc and _err
+# (stderr, last STDERR_CAP bytes). stderr and the exit status share one pipe, the status written after CMD ended.
+_x() {
+  _xs=\$1; shift
+  _c=\$( { { printf '%s\0%s\0' "\$_k" "\$_lt"; { _to "\$_xs" "\$@" </dev/null 2>&4 3>&- 4>&-; printf ':%s' "\$?" >&3; } | head -c "\$C1"; } | base64 >&5; } 3>&1 4>&1 | tail -c "\$EC" )
+  case \$_c in *:*) ;; *) _c="\$_c:255" ;; esac
+  _rc=\${_c##*:}; _err=\${_c%:*}
+  case \$_rc in ''|*[!0-9]*) _rc=255 ;; esac
+}
+_trail() { printf '%s . %s %s\n' "\$N" "\$_rc" "\$(_b "\$_err")"; }
+# _walk P: resolve P inside \$R the way the target's kernel would (symlinks re-rooted, '..' clamped at /); sets _t
+_walk() {
+  _wd=; _wt=\${1#/}; _wn=0
+  while [ -n "\$_wt" ]; do
+    case \$_wt in */*) _c1=\${_wt%%/*}; _wt=\${_wt#*/} ;; *) _c1=\$_wt; _wt= ;; esac
+    case \$_c1 in ''|.) continue ;; ..) _wd=\${_wd%/*}; continue ;; esac
+    if [ -L "\$R\$_wd/\$_c1" ]; then
+      _wn=\$((_wn + 1)); [ "\$_wn" -gt 40 ] && { _se='Too many levels of symbolic links'; return 1; }
+      _wl=\$(readlink -- "\$R\$_wd/\$_c1" 2>&1) || { _se=\$_wl; return 1; }
+      case \$_wl in /*) _wd= ;; esac
+      _wt=\$_wl\${_wt:+/\$_wt}
+    else
+      _wd=\$_wd/\$_c1
+    fi
+  done
+  _t=\$R\${_wd:-/}
+}
+# _res P FOLLOW: sets _t (path to stat/open), _lt (target of P when P is a symlink), _sl (stat -L flag)
+_res() {
+  _lt=; _sl=
+  if [ -L "\$R\$1" ]; then _lt=\$(readlink -- "\$R\$1" 2>/dev/null); fi
+  if [ -z "\$R" ]; then
+    _t=\$1; [ "\$2" = 1 ] && _sl=-L; return 0
+  fi
+  if [ "\$2" = 1 ]; then _walk "\$1"; return; fi
+  _walk "\${1%/*}" || return 1
+  _t=\${_t%/}/\${1##*/}
+}
+# _stat: stat _t; sets _so (stat line), _ty (file type bits) or _state + _se
+_stat() {
+  if _so=\$(stat \$_sl -c "\$_SF" -- "\$_t" 2>&1); then
+    _ty=\$(( 0x\${_so%%:*} & 61440 )); _state=ok; return 0
+  fi
+  _se=\$_so; _so=-
+  case \$_se in
+    *'Permission denied'*|*'Operation not permitted'*) _state=denied ;;
+    *'No such file or directory'*|*'Not a directory'*) _state=missing ;;
+    *) _state=error ;;
+  esac
+  return 1
+}
+# _F P FROMEND: a regular file, content + stat
+_F() {
+  _k=\$1
+  if ! _res "\$1" 1; then _rec F error - "\$1" "\$_se"; return; fi
+  if ! _stat; then _rec F "\$_state" - "\$1" "\$_se"; return; fi
+  if [ "\$_ty" != 32768 ]; then _rec F not-regular "\$_so" "\$1" ''; return; fi
+  printf '%s F ok %s\n' "\$N" "\$_so"
+  if [ "\$2" = 1 ]; then _x "\$RT" tail -c "\$C" -- "\$_t"; else _x "\$RT" head -c "\$C1" -- "\$_t"; fi
+  _trail
+}
+# _S P: stat only (follows symlinks inside the root)
+_S() {
+  if ! _res "\$1" 1; then _rec S error - "\$1" "\$_se"; return; fi
+  if ! _stat; then _rec S "\$_state" - "\$1" "\$_se"; return; fi
+  _rec S ok "\$_so" "\$1" ''
+}
+# _L P: readlink + lstat, never followed
+_L() {
+  if ! _res "\$1" 0; then _rec L error - "\$1" "\$_se"; return; fi
+  if ! _stat; then _rec L "\$_state" - "\$1" "\$_se"; return; fi
+  _rec L ok "\$_so" "\$1" ''
+}
+# _D P: directory listing, each name followed by '/'
+_D() {
+  if ! _res "\$1" 1; then _rec D error - "\$1" "\$_se"; return; fi
+  if ! _stat; then _rec D "\$_state" - "\$1" "\$_se"; return; fi
+  if [ "\$_ty" != 16384 ]; then _rec D not-regular "\$_so" "\$1" ''; return; fi
+  if [ ! -r "\$_t" ] || [ ! -x "\$_t" ]; then _rec D denied "\$_so" "\$1" 'Permission denied'; return; fi
+  printf '%s D ok %s\n' "\$N" "\$_so"
+  { printf '%s\0%s\0' "\$1" "\$_lt"
+    for _e in "\$_t"/* "\$_t"/.[!.]* "\$_t"/..?*; do
+      if [ -e "\$_e" ] || [ -L "\$_e" ]; then printf '%s/' "\${_e##*/}"; fi
+    done; } | base64
+  printf '%s . 0 -\n' "\$N"
+}
+# _G READER: every match of the glob already expanded into "\$@" (after READER), key = match without \$R
+_G() {
+  _gr=\$1; shift
+  for _g in "\$@"; do
+    if [ -e "\$_g" ] || [ -L "\$_g" ]; then "\$_gr" "\${_g#"\$R"}" 0; fi
+  done
+}
+# _guard ID LIVEONLY NEEDSROOT PROGRAMS: emits the record and returns 1 when the command must not run
+_guard() {
+  _lt=
+  if [ "\$2" = 1 ] && [ "\$LIVE" != 1 ]; then _rec C not-applicable - "\$1" 'live-only command; target is not the running system'; return 1; fi
+  if [ "\$3" = 1 ] && [ "\$_U" != 0 ]; then _rec C denied - "\$1" 'needs root'; return 1; fi
+  for _p in \$4; do
+    command -v "\$_p" >/dev/null 2>&1 || { _rec C not-found - "\$1" "\$_p: command not found"; return 1; }
+  done
+  return 0
+}
+# _C ID LIVEONLY NEEDSROOT PROGRAMS SECS SNIPPET ARGS...: run a fixed snippet we author, data only as "\$1"...
+_C() {
+  _guard "\$1" "\$2" "\$3" "\$4" || return 0
+  _k=\$1; _cs=\$5; _cc=\$6; shift 6
+  printf '%s C ok -\n' "\$N"
+  _x "\$_cs" sh -c "\$_cc" sh "\$@"
+  _trail
+}
+# _E ID LIVEONLY NEEDSROOT PROGRAMS SECS EACH SNIPPET: SNIPPET once per line printed by EACH, as ID:line
+_E() {
+  _guard "\$1" "\$2" "\$3" "\$4" || return 0
+  _en=\$( _to "\$5" sh -c "\$6" sh </dev/null 2>/dev/null | head -c "\$C" )
+  _lt=; _rec C ok - "\$1" "\$_en"
+  printf '%s\n' "\$_en" | while IFS= read -r _d; do
+    [ -n "\$_d" ] || continue
+    _k="\$1:\$_d"
+    printf '%s C ok -\n' "\$N"
+    _x "\$5" sh -c "\$7" sh "\$_d"
+    _trail
+  done
+}
+`.replace(/\\\$/g, '$').replace(/\\`/g, '`');
+
+/** The script fragment computing a ScriptVariable (pure sh, reading a regular file with the same checks). */
+const VARIABLE_CODE: Record<keyof typeof VARIABLES, string> = {
+  SASLDB: String.raw`
+SASLDB=${shq(VARIABLES.SASLDB.default)}
+if _res /etc/sasl2/libvirt.conf 1 && _stat && [ "$_ty" = 32768 ]; then
+  _sz=${'$'}{_so#*:*:*:}; _sz=${'$'}{_sz%%:*}
+  if [ "$_sz" -le 65536 ] 2>/dev/null; then
+    while IFS= read -r _l || [ -n "$_l" ]; do
+      _l=${'$'}{_l#"${'$'}{_l%%[! 	]*}"}
+      case $_l in
+        sasldb_path:*)
+          _v=${'$'}{_l#sasldb_path:}; _v=${'$'}{_v#"${'$'}{_v%%[! 	]*}"}; _v=${'$'}{_v%"${'$'}{_v##*[! 	]}"}
+          case $_v in /*) SASLDB=$_v ;; esac
+          break ;;
+      esac
+    done < "$_t"
+  fi
+fi
+`,
+};
+
+function argCode(a: CommandArg): string {
+  if (typeof a === 'string') return shq(a);
+  return a.rooted ? `"$R$${a.variable}"` : `"$${a.variable}"`;
+}
+
+function globWords(pattern: string): string {
+  if (!GLOB_SAFE.test(pattern)) throw new Error(`unsafe glob pattern in manifest: ${pattern}`);
+  return `"$R"${pattern}`;
+}
+
+function itemCode(item: ManifestItem): string {
+  switch (item.kind) {
+    case 'file':
+      assertPath(item.path);
+      return `_F ${shq(item.path)} ${item.fromEnd ? 1 : 0}`;
+    case 'stat':
+      assertPath(item.path);
+      return `_S ${shq(item.path)}`;
+    case 'stat-var':
+      return `_S "$${item.variable}"`;
+    case 'link':
+      assertPath(item.path);
+      return `_L ${shq(item.path)}`;
+    case 'dir':
+      assertPath(item.path);
+      return `_D ${shq(item.path)}`;
+    case 'glob': {
+      const reader = item.read === 'file' ? '_F' : item.read === 'stat' ? '_S' : '_L';
+      return `_G ${reader} ${globWords(item.pattern)}`;
+    }
+    case 'procs': {
+      for (const c of item.comms) if (!CASE_SAFE.test(c)) throw new Error(`unsafe comm pattern: ${c}`);
+      for (const f of item.files) if (!/^[a-z_]+(\/[a-z_]+)*$/.test(f)) throw new Error(`unsafe proc file: ${f}`);
+      const reads = item.files.map((f) => `_F "/proc/$_pid/"${shq(f)} 0`).join('; ');
+      return [
+        `for _pd in "$R"/proc/[0-9]*; do`,
+        `  _pid=\${_pd##*/}; case $_pid in *[!0-9]*) continue ;; esac`,
+        `  [ -d "$_pd" ] || continue`,
+        `  _F "/proc/$_pid/comm" 0`,
+        `  _cm=; if [ -f "$_pd/comm" ] && [ ! -L "$_pd/comm" ]; then _cm=$(head -c 64 -- "$_pd/comm" 2>/dev/null); fi`,
+        `  case $_cm in ${item.comms.join('|')}) ${reads} ;; esac`,
+        `done`,
+      ].join('\n');
+    }
+    case 'command': {
+      for (const p of item.requires) if (!PROG_SAFE.test(p)) throw new Error(`unsafe program name: ${p}`);
+      const secs = item.timeoutSec ?? DEFAULT_COMMAND_TIMEOUT_SEC;
+      const head = `${shq(item.id)} ${item.liveOnly ? 1 : 0} ${item.needsRoot ? 1 : 0} ${shq(item.requires.join(' '))} ${secs}`;
+      if (item.each) return `_E ${head} ${shq(item.each)} ${shq(item.script)}`;
+      return `_C ${head} ${shq(item.script)}${(item.args ?? []).map((a) => ` ${argCode(a)}`).join('')}`;
+    }
+  }
+}
+
+/** Compile `items` into a script. `nonce` is for tests only; by default a fresh random one per run. */
+export function compileScript(items: readonly ManifestItem[], nonce = `VMA${randomBytes(16).toString('hex')}:`): CompiledScript {
+  if (!/^VMA[0-9a-f]{8,64}:$/.test(nonce)) throw new Error('bad nonce');
+  const vars = new Set<keyof typeof VARIABLES>();
+  for (const it of items) {
+    if (it.kind === 'stat-var') vars.add(it.variable);
+    if (it.kind === 'command') for (const a of it.args ?? []) if (typeof a !== 'string') vars.add(a.variable);
+  }
+  const lines: string[] = [
+    '# vmaudit evidence collector (generated). Reads the declared evidence and prints it framed on stdout.',
+    '# It writes nothing: no files, no temp files. The whole body is a function so sh parses it before running.',
+    '_vmaudit_main() {',
+    `N=${shq(nonce)}; V=${SCRIPT_VERSION}; C=${FILE_CAP}; C1=${FILE_CAP + 1}; EC=${STDERR_CAP}; RT=${READ_TIMEOUT_SEC}`,
+    PRELUDE,
+    ...[...vars].map((v) => VARIABLE_CODE[v]),
+  ];
+  items.forEach((item, i) => {
+    lines.push(`printf '%s I ${i}\\n' "$N"`, itemCode(item), `printf '%s J ${i}\\n' "$N"`);
+  });
+  lines.push(`printf '%s DONE\\n' "$N"`, '}', '_vmaudit_main </dev/null', '');
+  return { script: lines.join('\n'), nonce, items };
+}

@@ -1,0 +1,204 @@
+import Ajv from 'ajv';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { LineIndex } from '../util/location';
+import type { EvidenceBundle } from './evidence';
+import { EVIDENCE_FORMAT, EVIDENCE_VERSION } from './evidence';
+import { ScanError } from './runner';
+
+/**
+ * Snapshots: an EvidenceBundle saved as JSON (`format` + `version` first), so `scan host --snapshot F` can audit
+ * offline. Loading validates against schemas/evidence.schema.json; every error names the file (and, for JSON
+ * syntax errors, line and column) and is a ScanError('input'), never a stack trace.
+ */
+export const EVIDENCE_SCHEMA_PATH = path.join(__dirname, '..', '..', 'schemas', 'evidence.schema.json');
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function validate(): ReturnType<Ajv['compile']> {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(EVIDENCE_SCHEMA_PATH, 'utf8')) as object;
+    validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  }
+  return validator;
+}
+
+function sortKeys<T>(rec: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(rec).sort()) out[k] = rec[k];
+  return out;
+}
+
+/** Deterministic JSON text of a bundle (keys of files/dirs/commands sorted). */
+export function serializeSnapshot(bundle: EvidenceBundle): string {
+  const ordered: EvidenceBundle = {
+    format: bundle.format,
+    version: bundle.version,
+    target: bundle.target,
+    collectedAt: bundle.collectedAt,
+    collector: bundle.collector,
+    privileged: bundle.privileged,
+    files: sortKeys(bundle.files),
+    dirs: sortKeys(bundle.dirs),
+    commands: sortKeys(bundle.commands),
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+export function saveSnapshot(file: string, bundle: EvidenceBundle): void {
+  try {
+    writeFileSync(file, serializeSnapshot(bundle));
+  } catch (e) {
+    throw new ScanError('input', `${file}: cannot write snapshot: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function loadSnapshot(file: string): EvidenceBundle {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new ScanError('input', `${file}: cannot read snapshot: ${err.code === 'ENOENT' ? 'no such file' : (err.code ?? err.message)}`);
+  }
+  return parseSnapshot(text, file);
+}
+
+/** Parse and validate snapshot text. The returned bundle's target.transport is 'snapshot'. */
+export function parseSnapshot(text: string, file: string): EvidenceBundle {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    const { offset, message } = jsonSyntaxError(body);
+    const { line, column } = new LineIndex(body).position(offset);
+    throw new ScanError('input', `${file}:${line}:${column}: not a vmaudit snapshot: invalid JSON: ${message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ScanError('input', `${file}: not a vmaudit snapshot: expected a JSON object`);
+  }
+  const d = data as Record<string, unknown>;
+  if (d.format !== EVIDENCE_FORMAT) {
+    throw new ScanError('input', `${file}: not a vmaudit snapshot: format is ${JSON.stringify(d.format)} (expected "${EVIDENCE_FORMAT}")`);
+  }
+  if (d.version !== EVIDENCE_VERSION) {
+    throw new ScanError('input', `${file}: unsupported snapshot version ${JSON.stringify(d.version)} (this vmaudit reads version ${EVIDENCE_VERSION})`);
+  }
+  const v = validate();
+  if (!v(data)) {
+    const errs = (v.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    throw new ScanError('input', `${file}: corrupt snapshot: ${errs.join('; ')}`);
+  }
+  const bundle = data as EvidenceBundle;
+  bundle.target = { ...bundle.target, transport: 'snapshot' };
+  return bundle;
+}
+
+/** Locate the first JSON syntax error (JSON.parse messages in Node 20 do not always give a position). */
+export function jsonSyntaxError(s: string): { offset: number; message: string } {
+  let i = 0;
+  class Fail {
+    constructor(
+      readonly offset: number,
+      readonly message: string,
+    ) {}
+  }
+  const ws = (): void => {
+    while (i < s.length && ' \t\n\r'.includes(s[i])) i++;
+  };
+  const fail = (msg: string): never => {
+    throw new Fail(i, i >= s.length ? 'unexpected end of input' : msg);
+  };
+  const lit = (word: string): void => {
+    if (s.startsWith(word, i)) i += word.length;
+    else fail(`unexpected ${JSON.stringify(s[i])}`);
+  };
+  const str = (): void => {
+    i++;
+    for (;;) {
+      if (i >= s.length) fail('unterminated string');
+      const c = s.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) fail('control character in string');
+      if (c === 0x5c) {
+        i++;
+        if (s[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) fail('bad \\u escape');
+          i += 5;
+        } else if (s[i] !== undefined && '"\\/bfnrt'.includes(s[i])) i++;
+        else fail('bad escape');
+      } else i++;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = s[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (s[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (s[i] !== '"') fail('expected a property name in double quotes');
+        str();
+        ws();
+        if (s[i] !== ':') fail("expected ':'");
+        i++;
+        value();
+        ws();
+        if (s[i] === ',') {
+          i++;
+          continue;
+        }
+        if (s[i] === '}') {
+          i++;
+          return;
+        }
+        fail("expected ',' or '}'");
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (s[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (s[i] === ',') {
+          i++;
+          continue;
+        }
+        if (s[i] === ']') {
+          i++;
+          return;
+        }
+        fail("expected ',' or ']'");
+      }
+    } else if (c === '"') str();
+    else if (c === 't') lit('true');
+    else if (c === 'f') lit('false');
+    else if (c === 'n') lit('null');
+    else {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i, i + 400));
+      if (!m) fail(`unexpected ${JSON.stringify(c)}`);
+      else i += m[0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    if (i < s.length) fail('unexpected data after the JSON value');
+    return { offset: 0, message: 'invalid JSON' };
+  } catch (e) {
+    if (e instanceof Fail) return { offset: Math.min(e.offset, s.length), message: e.message };
+    throw e;
+  }
+}

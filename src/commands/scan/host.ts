@@ -1,0 +1,50 @@
+import { Command } from '@oclif/core';
+import { EXIT, emit, reportFlags } from '../../cli/output';
+import { loadRulesOrExplain } from '../../cli/rules';
+import { libvirtAbsence, scanEvidenceSources } from '../../cli/evidence-scan';
+import { sourceFlags, UsageError } from '../../cli/sources';
+import { scanHostBundle } from '../../engine/scan-host';
+
+export default class ScanHost extends Command {
+  static override summary = 'Audit a KVM host: libvirt, SASL, sVirt, qemu.conf, kernel tuning and every domain on it';
+  static override description = `Collects evidence (read-only, one script per host) from this machine, a mounted root (--root), snapshots made
+by \`vmaudit collect\` (--snapshot), or SSH targets (--target / --targets-file / --inventory), and evaluates the host,
+domain and cross (host × domain) rules. A target that cannot be scanned is reported and does not stop the others.`;
+  static override examples = [
+    'sudo <%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --root /mnt/hv01',
+    '<%= config.bin %> <%= command.id %> --snapshot hv01.snapshot.json --format sarif --output hv01.sarif',
+    '<%= config.bin %> <%= command.id %> --target ssh://auditor@hv01.example:22 --sudo',
+    '<%= config.bin %> <%= command.id %> --inventory inventory.ini --limit kvm_hosts --concurrency 32 --format sarif --output fleet.sarif',
+  ];
+  static override flags = { ...sourceFlags, ...reportFlags };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ScanHost);
+    const { rules, errors } = loadRulesOrExplain(flags.rules);
+    if (errors.length) {
+      for (const e of errors) process.stderr.write(`vmaudit: invalid rule: ${e}\n`);
+      this.exit(EXIT.USAGE);
+    }
+    let absent: string | undefined;
+    let scanned;
+    try {
+      scanned = await scanEvidenceSources('host', flags, rules.map((r) => r.rule), (acc, bundle) => {
+        if (bundle.target.transport === 'local') absent = libvirtAbsence(bundle);
+        if (!absent) scanHostBundle(acc, bundle);
+      });
+    } catch (e) {
+      if (e instanceof UsageError) {
+        process.stderr.write(`vmaudit: ${e.message}\n`);
+        this.exit(EXIT.USAGE);
+      }
+      throw e;
+    }
+    if (absent) {
+      process.stdout.write(`Nothing to audit on this machine: ${absent}.\nvmaudit audits KVM/libvirt hosts; to audit another host use --target, --root or --snapshot (see \`vmaudit scan host --help\`).\n`);
+      return;
+    }
+    const code = emit(scanned.result, flags);
+    if (code !== 0) this.exit(code);
+  }
+}
