@@ -6,6 +6,7 @@ import { applyWaivers, DEFAULT_POLICY, describeWaiverNote, formatPolicyError, lo
 import type { RuleSelection } from '../engine/scan';
 import { EXIT, emit, type ReportFlags } from './output';
 import { loadRulesOrExplain } from './rules';
+import { UsageError } from './sources';
 
 export interface ScanFlags extends ReportFlags {
   rules?: string[];
@@ -54,12 +55,22 @@ export function finishScan(result: ScanResult, flags: ScanFlags, setup: ScanSetu
 /**
  * The whole of a scan command after flag parsing, so every `scan` command is one line:
  * `await runScan(this, flags, (rules, selection) => scanSomething(inputs, rules, selection));`
- * Exits 2 on configuration errors, else with the gate's code (0, 1 or 3).
+ * The scan may throw `UsageError` (exit 2) or return undefined when it has already told the user there is nothing to
+ * audit. Exits 2 on configuration errors, else with the gate's code (0, 1 or 3).
  */
-export async function runScan(cmd: Command, flags: ScanFlags, scan: (rules: Rule[], selection: RuleSelection) => ScanResult | Promise<ScanResult>): Promise<void> {
+export async function runScan(cmd: Command, flags: ScanFlags, scan: (rules: Rule[], selection: RuleSelection) => ScanResult | undefined | Promise<ScanResult | undefined>): Promise<void> {
   const setup = prepareScan(flags);
   if (!setup) cmd.exit(EXIT.USAGE);
-  const result = await scan(setup!.rules, setup!.policy.selection);
+  let result: ScanResult | undefined;
+  try {
+    result = await scan(setup!.rules, setup!.policy.selection);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`vmaudit: ${e.message}\n`);
+    cmd.exit(EXIT.USAGE);
+  }
+  // undefined: the scan reported by itself that there was nothing to audit.
+  if (!result) return;
   const code = finishScan(result, flags, setup!);
   // oclif exits the process on a non-zero code; a report larger than the pipe buffer must be flushed first.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
