@@ -5,11 +5,14 @@ import { SEVERITIES } from '../engine/findings';
 import { EXIT, exitCodeFor, type FailOn, type ReportContext } from '../report/common';
 import { toJsonReport } from '../report/json';
 import { toSarif } from '../report/sarif';
+import { toHtml } from '../report/html';
+import { toJunit } from '../report/junit';
+import { toMarkdown } from '../report/markdown';
 import { colorEnabled, toText } from '../report/text';
 
 export { EXIT };
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'html', 'junit', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Flags shared by every `scan` command. */
@@ -17,10 +20,11 @@ export const reportFlags = {
   format: Flags.string({ char: 'f', description: 'report format', options: [...FORMATS], default: 'text' }),
   output: Flags.string({ char: 'o', description: 'write the report to FILE instead of stdout' }),
   'fail-on': Flags.string({
-    description: 'exit 1 when a finding at or above this severity exists (none: never)',
+    description: "exit 1 when a finding at or above this severity exists (none: never); default: the policy's fail-on (high)",
     options: [...SEVERITIES, 'none'],
-    default: 'high',
   }),
+  policy: Flags.string({ char: 'p', description: 'policy: a shipped name (default, security-baseline, performance, pre-production) or a YAML file' }),
+  baseline: Flags.string({ description: 'an earlier vmaudit SARIF or JSON report: findings in it are "unchanged" and only new ones fail the gate' }),
   rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true }),
   verbose: Flags.boolean({ char: 'v', description: 'text report: show remediation under each finding' }),
   color: Flags.boolean({ description: 'colour the text report (default: only on a terminal, unless NO_COLOR is set)', allowNo: true }),
@@ -29,7 +33,9 @@ export const reportFlags = {
 export interface ReportFlags {
   format: string;
   output?: string;
-  'fail-on': string;
+  'fail-on'?: string;
+  policy?: string;
+  baseline?: string;
   verbose: boolean;
   color?: boolean;
 }
@@ -40,6 +46,12 @@ export function render(ctx: ReportContext, flags: ReportFlags): string {
       return JSON.stringify(toJsonReport(ctx), null, 2) + '\n';
     case 'sarif':
       return JSON.stringify(toSarif(ctx), null, 2) + '\n';
+    case 'html':
+      return toHtml(ctx);
+    case 'junit':
+      return toJunit(ctx);
+    case 'markdown':
+      return toMarkdown(ctx);
     default: {
       const color = colorEnabled({ flag: flags.color, toFile: !!flags.output, isTTY: process.stdout.isTTY === true, env: process.env });
       return toText(ctx, { color, verbose: flags.verbose });
@@ -53,8 +65,9 @@ export function reportOnTerminal(flags: ReportFlags): boolean {
 }
 
 /** Writes the report and returns the process exit code per DESIGN.md: gate failure (1) wins over scan errors (3). */
-export function emit(result: ScanResult, flags: ReportFlags, policyName = 'default'): number {
-  const ctx: ReportContext = { result, failOn: flags['fail-on'] as FailOn, policyName };
+export function emit(result: ScanResult, flags: ReportFlags, policyName = 'default', extra: Partial<Omit<ReportContext, 'result' | 'policyName'>> = {}): number {
+  const failOn = (flags['fail-on'] ?? extra.failOn ?? 'high') as FailOn;
+  const ctx: ReportContext = { source: readSource, ...extra, result, failOn, policyName };
   const text = render(ctx, flags);
   if (flags.output) {
     try {
@@ -67,4 +80,13 @@ export function emit(result: ScanResult, flags: ReportFlags, policyName = 'defau
     }
   } else process.stdout.write(text);
   return exitCodeFor(ctx);
+}
+
+/** Reads a scanned input file for reporters that patch it (SARIF fixes); undefined when it cannot be read. */
+function readSource(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

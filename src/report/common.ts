@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import type { Rule } from '../engine/generated/rule';
 import type { Finding, ScanResult, Severity } from '../engine/findings';
 import { severityRank } from '../engine/findings';
+import type { BaselineComparison } from '../engine/baseline';
+import type { WaiverNote } from '../engine/policy';
 
 export const TOOL_NAME = 'vmaudit';
 export const TOOL_URI = 'https://github.com/vmaudit/vmaudit';
@@ -20,6 +22,12 @@ export interface ReportContext {
   /** Severity at or above which the gate fails. */
   failOn: FailOn;
   policyName: string;
+  /** How each policy waiver fared (expired and unused ones are reported). */
+  waivers?: WaiverNote[];
+  /** Set with --baseline: counts of new/unchanged findings and the baseline findings that are gone. */
+  baseline?: BaselineComparison;
+  /** Reads a scanned input file (domain XML) for reporters that quote or patch it (SARIF fixes); undefined when unreadable. */
+  source?: (file: string) => string | undefined;
 }
 
 /** Findings that count for the gate: at or above fail-on, not waived, and (with a baseline) new. */

@@ -43,5 +43,7 @@ export function toJsonReport(ctx: ReportContext): object {
     }),
     notEvaluated: result.notEvaluated,
     errors: result.errors,
+    ...(ctx.waivers?.length ? { waivers: ctx.waivers.map((n) => ({ ...n.waiver, status: n.status, findings: n.findings })) } : {}),
+    ...(ctx.baseline ? { baseline: { file: ctx.baseline.file, new: ctx.baseline.new, unchanged: ctx.baseline.unchanged, fixed: ctx.baseline.fixed } } : {}),
   };
 }

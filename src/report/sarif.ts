@@ -1,7 +1,9 @@
 import type * as Sarif from 'sarif';
 import type { Rule } from '../engine/generated/rule';
 import type { Finding, Severity } from '../engine/findings';
+import { describeWaiverNote } from '../engine/policy';
 import { ruleMap, ruleMarkdown, toolVersion, TOOL_NAME, TOOL_URI, type ReportContext } from './common';
+import { sarifFixFor } from './xml-fix';
 
 /** GitHub code scanning reads `security-severity` (a number as a string) from rule properties. */
 export const SECURITY_SEVERITY: Record<Severity, string | undefined> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: undefined };
@@ -51,6 +53,20 @@ const KNOWN_NOTIFICATIONS: Sarif.ReportingDescriptor[] = [
     fullDescription: { text: 'A target (domain XML file, host or guest) could not be scanned at all: it is missing, unreadable, too large or not well-formed. Other targets were scanned.' },
     help: { text: 'Fix the file or access named in the message (see rule DOM-XML-001 for domain XML) and scan again.' },
   },
+  {
+    id: 'waiver/expired',
+    name: 'WaiverExpired',
+    shortDescription: { text: 'A policy waiver has expired: the findings it covered count again.' },
+    fullDescription: { text: 'A waiver in the policy is past its expiry date, so it no longer waives anything; the findings it covered are reported and gated as usual.' },
+    help: { text: 'Fix the findings, or renew the waiver with a new justification and expiry date in the policy file.' },
+  },
+  {
+    id: 'waiver/unused',
+    name: 'WaiverUnused',
+    shortDescription: { text: 'A policy waiver matched no finding.' },
+    fullDescription: { text: 'A waiver in the policy did not match any finding of this scan: the finding was fixed, or the waiver names the wrong rule, target or subject.' },
+    help: { text: 'Remove the waiver from the policy when the finding is fixed, or correct its rule/target/subject patterns.' },
+  },
 ];
 
 /** The known descriptors plus one per other scan-error kind present (sorted: stable output). */
@@ -88,7 +104,7 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   };
 }
 
-function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number): Sarif.Result {
+function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, source?: ReportContext['source']): Sarif.Result {
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -115,6 +131,8 @@ function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number): Sarif
       },
     ];
   }
+  const fix = f.location ? sarifFixFor(f, rule, source, artifactUri(f.location.file)) : undefined;
+  if (fix) result.fixes = [fix];
   if (f.waiver) {
     result.suppressions = [{ kind: 'external', status: 'accepted', justification: f.waiver.justification, ...(f.waiver.source ? { location: { physicalLocation: { artifactLocation: artifactUri(f.waiver.source) } } } : {}) }];
   }
@@ -143,6 +161,16 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
         associatedRule: { id: n.ruleId, ...(index.has(n.ruleId) ? { index: index.get(n.ruleId) } : {}) },
       }),
     ),
+    ...(ctx.waivers ?? [])
+      .filter((w) => w.status !== 'active')
+      .map(
+        (w): Sarif.Notification => ({
+          level: w.status === 'expired' ? 'warning' : 'note',
+          message: { text: describeWaiverNote(w) },
+          descriptor: { id: `waiver/${w.status}` },
+          locations: [{ physicalLocation: { artifactLocation: artifactUri(w.waiver.source.file), region: { startLine: w.waiver.source.line } } }],
+        }),
+      ),
   ];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -165,9 +193,14 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
           EVIDENCE: { description: { text: 'Outputs of the read-only commands vmaudit ran on the target (kept in its evidence snapshot).' } },
         },
         invocations: [{ executionSuccessful: result.errors.length === 0, toolExecutionNotifications: notifications }],
-        results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1)),
+        results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1, ctx.source)),
         columnKind: 'utf16CodeUnits',
-        properties: { policy: ctx.policyName, failOn: ctx.failOn, targets: result.targets.map((t) => `${t.kind}:${t.name}`) },
+        properties: {
+          policy: ctx.policyName,
+          failOn: ctx.failOn,
+          targets: result.targets.map((t) => `${t.kind}:${t.name}`),
+          ...(ctx.baseline ? { baseline: { file: ctx.baseline.file, new: ctx.baseline.new, unchanged: ctx.baseline.unchanged, fixed: ctx.baseline.fixed.length } } : {}),
+        },
       },
     ],
   };

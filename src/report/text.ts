@@ -1,6 +1,7 @@
 import { createColors } from 'picocolors';
 import type { Finding, Severity } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
+import { describeWaiverNote } from '../engine/policy';
 import { countBySeverity, gateFindings, ruleMap, type ReportContext } from './common';
 
 /**
@@ -64,6 +65,17 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
     out.push(c.bold(c.yellow(`Not evaluated (${result.notEvaluated.length}):`)));
     for (const [k, ids] of groups) out.push(`  ${k}\n    ${c.dim([...ids].join(', '))}`);
     out.push('');
+  }
+  const notes = (ctx.waivers ?? []).filter((n) => n.status !== 'active');
+  if (notes.length) {
+    out.push(c.bold(c.yellow('Waivers:')));
+    for (const n of notes) out.push(`  ${n.status === 'expired' ? c.yellow('expired') : c.dim('unused ')} ${describeWaiverNote(n)}`);
+    out.push('');
+  }
+  if (ctx.baseline) {
+    const b = ctx.baseline;
+    out.push(`baseline ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed`);
+    for (const e of b.fixed) out.push(c.green(`  fixed  ${e.ruleId}  ${e.target ?? ''} ${e.subject ?? ''}`.trimEnd()));
   }
   const counts = countBySeverity(result.findings);
   const summary = SEVERITIES.filter((s) => counts[s] > 0).map((s) => paint[s](`${counts[s]} ${s}`));

@@ -1,6 +1,6 @@
 import { Args, Command } from '@oclif/core';
-import { EXIT, emit, reportFlags, reportOnTerminal } from '../../cli/output';
-import { loadRulesOrExplain } from '../../cli/rules';
+import { reportFlags } from '../../cli/output';
+import { runScan } from '../../cli/scan';
 import { scanDomainFiles } from '../../engine/scan-domains';
 
 export default class ScanDomain extends Command {
@@ -12,6 +12,8 @@ export default class ScanDomain extends Command {
     '<%= config.bin %> <%= command.id %> vms/*.xml',
     '<%= config.bin %> <%= command.id %> vm.xml --format sarif --output vm.sarif',
     '<%= config.bin %> <%= command.id %> vm.xml --format json --fail-on high',
+    '<%= config.bin %> <%= command.id %> vms/*.xml --policy ./our-policy.yaml --baseline main.sarif',
+    '<%= config.bin %> <%= command.id %> vms/*.xml --format html --output report.html',
   ];
   static override strict = false;
   static override args = { files: Args.string({ description: 'domain XML files', required: true }) };
@@ -19,15 +21,6 @@ export default class ScanDomain extends Command {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ScanDomain);
-    const { rules, errors } = loadRulesOrExplain(flags.rules);
-    if (errors.length) {
-      for (const e of errors) process.stderr.write(`vmaudit: invalid rule: ${e}\n`);
-      this.exit(EXIT.USAGE);
-    }
-    const result = scanDomainFiles(argv as string[], rules.map((r) => r.rule));
-    // Scan errors are in every report; repeat them on stderr unless the report itself is on the terminal.
-    if (!reportOnTerminal(flags)) for (const e of result.errors) process.stderr.write(`vmaudit: ${e.message}\n`);
-    const code = emit(result, flags);
-    if (code !== 0) this.exit(code);
+    await runScan(this, flags, (rules, selection) => scanDomainFiles(argv as string[], rules, selection));
   }
 }

@@ -1,8 +1,8 @@
 import { Command } from '@oclif/core';
-import { EXIT, emit, reportFlags } from '../../cli/output';
-import { loadRulesOrExplain } from '../../cli/rules';
+import { reportFlags } from '../../cli/output';
+import { runScan } from '../../cli/scan';
 import { scanEvidenceSources } from '../../cli/evidence-scan';
-import { sourceFlags, UsageError } from '../../cli/sources';
+import { sourceFlags } from '../../cli/sources';
 import { scanGuestBundle } from '../../engine/scan-guest';
 
 export default class ScanGuest extends Command {
@@ -18,22 +18,6 @@ by \`vmaudit collect --guest\` (--snapshot), or SSH targets, and evaluates the g
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ScanGuest);
-    const { rules, errors } = loadRulesOrExplain(flags.rules);
-    if (errors.length) {
-      for (const e of errors) process.stderr.write(`vmaudit: invalid rule: ${e}\n`);
-      this.exit(EXIT.USAGE);
-    }
-    let scanned;
-    try {
-      scanned = await scanEvidenceSources('guest', flags, rules.map((r) => r.rule), (acc, bundle) => void scanGuestBundle(acc, bundle));
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`vmaudit: ${e.message}\n`);
-        this.exit(EXIT.USAGE);
-      }
-      throw e;
-    }
-    const code = emit(scanned.result, flags);
-    if (code !== 0) this.exit(code);
+    await runScan(this, flags, async (rules, selection) => (await scanEvidenceSources('guest', flags, rules, (acc, bundle) => void scanGuestBundle(acc, bundle), selection)).result);
   }
 }

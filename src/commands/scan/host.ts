@@ -1,8 +1,8 @@
 import { Command } from '@oclif/core';
-import { EXIT, emit, reportFlags } from '../../cli/output';
-import { loadRulesOrExplain } from '../../cli/rules';
+import { reportFlags } from '../../cli/output';
+import { runScan } from '../../cli/scan';
 import { libvirtAbsence, scanEvidenceSources } from '../../cli/evidence-scan';
-import { sourceFlags, UsageError } from '../../cli/sources';
+import { sourceFlags } from '../../cli/sources';
 import { scanHostBundle } from '../../engine/scan-host';
 
 export default class ScanHost extends Command {
@@ -21,30 +21,15 @@ domain and cross (host × domain) rules. A target that cannot be scanned is repo
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ScanHost);
-    const { rules, errors } = loadRulesOrExplain(flags.rules);
-    if (errors.length) {
-      for (const e of errors) process.stderr.write(`vmaudit: invalid rule: ${e}\n`);
-      this.exit(EXIT.USAGE);
-    }
-    let absent: string | undefined;
-    let scanned;
-    try {
-      scanned = await scanEvidenceSources('host', flags, rules.map((r) => r.rule), (acc, bundle) => {
+    await runScan(this, flags, async (rules, selection) => {
+      let absent: string | undefined;
+      const scanned = await scanEvidenceSources('host', flags, rules, (acc, bundle) => {
         if (bundle.target.transport === 'local') absent = libvirtAbsence(bundle);
         if (!absent) scanHostBundle(acc, bundle);
-      });
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`vmaudit: ${e.message}\n`);
-        this.exit(EXIT.USAGE);
-      }
-      throw e;
-    }
-    if (absent) {
+      }, selection);
+      if (!absent) return scanned.result;
       process.stdout.write(`Nothing to audit on this machine: ${absent}.\nvmaudit audits KVM/libvirt hosts; to audit another host use --target, --root or --snapshot (see \`vmaudit scan host --help\`).\n`);
-      return;
-    }
-    const code = emit(scanned.result, flags);
-    if (code !== 0) this.exit(code);
+      return undefined;
+    });
   }
 }

@@ -95,6 +95,10 @@ export interface Rule {
        */
       target: string;
       content: string;
+      /**
+       * replace-element: the content, verbatim, is the corrected form of the XML element the finding points at (domain rules; emitted as a SARIF fix).
+       */
+      fix?: 'replace-element';
     };
   };
   references?: {

@@ -1,0 +1,401 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { minimatch } from 'minimatch';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
+import type { SourceLocation } from '../util/location';
+import type { Policy, Selector, Waiver } from './generated/policy';
+import type { Rule, Severity } from './generated/rule';
+import { SEVERITIES, severityRank, type Finding, type ScanResult } from './findings';
+import type { RuleSettings } from './evaluate';
+import { PACKAGE_ROOT } from './rule-loader';
+import type { RuleSelection } from './scan';
+
+export type { Policy, Selector, Waiver };
+export type FailOn = Severity | 'none';
+
+export const POLICY_DIR = path.join(PACKAGE_ROOT, 'policies');
+export const POLICY_SCHEMA_PATH = path.join(PACKAGE_ROOT, 'schemas', 'policy.schema.json');
+/** The policy used when no --policy is given. */
+export const DEFAULT_POLICY = 'default';
+
+export interface PolicyLoadError {
+  file: string;
+  line?: number;
+  column?: number;
+  /** JSON path inside the document, e.g. `/waivers/0/expires`. */
+  path?: string;
+  message: string;
+}
+
+/** `file:line:column path: message`, the one-line form the CLI prints. */
+export function formatPolicyError(e: PolicyLoadError): string {
+  const at = e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : '';
+  return `${e.file}${at}${e.path ? ` ${e.path}` : ''}: ${e.message}`;
+}
+
+/** A waiver with where it was declared. */
+export interface WaiverEntry extends Waiver {
+  /** The policy file and line of the waiver (the file as the user named it, or `policies/<name>.yaml` for shipped ones). */
+  source: SourceLocation;
+}
+
+/** One parsed policy file; `extends` already resolved to files. */
+interface Layer {
+  file: string;
+  display: string;
+  policy: Policy;
+  locate: (jsonPath: string) => { line: number; column: number } | undefined;
+}
+
+export interface ResolvedPolicy {
+  name: string;
+  /** Files applied, extended ones first. */
+  files: string[];
+  failOn: FailOn;
+  selection: RuleSelection;
+  waivers: WaiverEntry[];
+  /** Checks the policy against the loaded rules: unknown rule ids, parameter names and parameter types. */
+  check(rules: readonly Rule[]): PolicyLoadError[];
+}
+
+let validator: ValidateFunction | undefined;
+function policyValidator(): ValidateFunction {
+  if (!validator) validator = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(POLICY_SCHEMA_PATH, 'utf8')));
+  return validator;
+}
+
+/** The shipped policy names (files in <package>/policies). */
+export function shippedPolicyNames(): string[] {
+  try {
+    return fs
+      .readdirSync(POLICY_DIR)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.slice(0, -5))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** A bare word (no slash, no extension) names a shipped policy; anything else is a path relative to `fromDir`. */
+export function resolvePolicyRef(ref: string, fromDir = process.cwd()): { file: string; display: string; shipped: boolean } {
+  if (/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(ref)) {
+    const file = path.join(POLICY_DIR, `${ref}.yaml`);
+    return { file, display: `policies/${ref}.yaml`, shipped: true };
+  }
+  const file = path.resolve(fromDir, ref);
+  const rel = path.relative(process.cwd(), file);
+  return { file, display: rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file, shipped: false };
+}
+
+function locator(doc: ReturnType<typeof parseDocument>, lc: LineCounter) {
+  return (jsonPath: string): { line: number; column: number } | undefined => {
+    const keys = jsonPath
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let node: Node | null | undefined = doc.contents as Node | null;
+    let range = node?.range;
+    for (const k of keys) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === k);
+        if (!pair) break;
+        range = (pair.key as Node).range ?? range;
+        node = pair.value as Node | undefined;
+        if (node?.range && (isMap(node) || isSeq(node) || isScalar(node)) && keys[keys.length - 1] !== k) range = node.range;
+      } else if (isSeq(node)) {
+        node = node.items[Number(k)] as Node | undefined;
+        if (!node) break;
+        range = node.range ?? range;
+      } else break;
+    }
+    if (!range) return undefined;
+    const pos = lc.linePos(range[0]);
+    return { line: pos.line, column: pos.col };
+  };
+}
+
+function describeAjvError(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unknown property '${String(p.additionalProperty)}'`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'pattern':
+      if (e.instancePath.endsWith('/expires')) return 'must be a date YYYY-MM-DD';
+      return `${JSON.stringify(e.data)} ${e.message}`;
+    case 'propertyNames':
+      return `invalid key ${JSON.stringify(p.propertyName)} (expected a rule id such as DOM-SEC-001${e.schemaPath.includes('severity') ? ' or a glob such as DOM-IOT-*' : ''})`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/** Ajv reports every branch of a failed `oneOf`; keep the most specific errors, one per path. */
+function simplifyAjvErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if' && !(e.keyword === 'pattern' && errors.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword === 'propertyNames')));
+  const kept = specific.length ? specific : [...errors];
+  const seen = new Set<string>();
+  const out: ErrorObject[] = [];
+  // A value that failed a oneOf of "string | object" gets a type error for one branch and something else for the
+  // other; the type error of the branch the value is not is noise.
+  for (const e of kept) {
+    if (e.keyword === 'type' && kept.some((o) => o !== e && (o.instancePath === e.instancePath ? o.keyword !== 'type' : o.instancePath.startsWith(`${e.instancePath}/`)))) continue;
+    const k = `${e.instancePath}\0${describeAjvError(e)}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(e);
+  }
+  return out;
+}
+
+function validDate(d: string): boolean {
+  const [y, m, day] = d.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, day));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === day;
+}
+
+/** Parses and schema-checks one policy file (no `extends` resolution). */
+export function parsePolicyText(text: string, file: string, display = file): { layer?: Layer; errors: PolicyLoadError[] } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      errors: doc.errors.map((e) => {
+        const pos = lc.linePos(e.pos[0]);
+        return { file: display, line: pos.line, column: pos.col, message: `YAML: ${e.message.split('\n')[0]}` };
+      }),
+    };
+  }
+  const locate = locator(doc, lc);
+  const err = (p: string, message: string): PolicyLoadError => ({ file: display, ...locate(p), path: p || '/', message });
+  const data: unknown = doc.toJS() ?? {};
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return { errors: [{ file: display, line: 1, message: 'a policy is a YAML mapping (see `vmaudit policy init`)' }] };
+  const validate = policyValidator();
+  if (!validate(data)) return { errors: simplifyAjvErrors(validate.errors ?? []).map((e) => err(e.instancePath, describeAjvError(e))) };
+  const policy = data as Policy;
+  const errors: PolicyLoadError[] = [];
+  (policy.waivers ?? []).forEach((w, i) => {
+    if (!validDate(w.expires)) errors.push(err(`/waivers/${i}/expires`, `${w.expires} is not a calendar date`));
+  });
+  for (const [id, params] of Object.entries(policy.params ?? {})) {
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) errors.push(err(`/params/${id}`, 'must be a mapping of parameter names to values'));
+  }
+  return errors.length ? { errors } : { layer: { file, display, policy, locate }, errors };
+}
+
+function extendsList(p: Policy): string[] {
+  return p.extends === undefined ? [] : typeof p.extends === 'string' ? [p.extends] : p.extends;
+}
+
+/** Loads the layers of a policy, extended ones first (each file once, in first-use order); cycles are errors. */
+function loadLayers(ref: string, fromDir: string, stack: string[], done: Map<string, Layer>, out: Layer[], errors: PolicyLoadError[], refAt?: PolicyLoadError): void {
+  const { file, display, shipped } = resolvePolicyRef(ref, fromDir);
+  if (stack.includes(file)) {
+    const chain = [...stack.slice(stack.indexOf(file)), file].map((f) => path.basename(f)).join(' → ');
+    errors.push({ ...(refAt ?? { file: display }), message: `extends cycle: ${chain}` });
+    return;
+  }
+  if (done.has(file)) return;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = shipped
+      ? `no shipped policy '${ref}' (shipped: ${shippedPolicyNames().join(', ')})`
+      : `cannot read policy ${display}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`;
+    errors.push({ ...(refAt ?? { file: display }), message: why });
+    return;
+  }
+  const parsed = parsePolicyText(text, file, display);
+  errors.push(...parsed.errors);
+  if (!parsed.layer) return;
+  const layer = parsed.layer;
+  done.set(file, layer);
+  extendsList(layer.policy).forEach((parent, i) => {
+    const p = typeof layer.policy.extends === 'string' ? '/extends' : `/extends/${i}`;
+    loadLayers(parent, path.dirname(file), [...stack, file], done, out, errors, { file: display, ...layer.locate(p), path: p, message: '' });
+  });
+  out.push(layer);
+}
+
+const idMatch = (glob: string, id: string): boolean => (glob.includes('*') || glob.includes('?') ? minimatch(id, glob) : glob === id);
+
+export function selectorMatches(sel: Selector, rule: Rule): boolean {
+  if (typeof sel === 'string') return idMatch(sel, rule.id);
+  if (sel.id !== undefined && !idMatch(sel.id, rule.id)) return false;
+  if (sel.area !== undefined && sel.area !== rule.area) return false;
+  if (sel.scope !== undefined && sel.scope !== rule.scope) return false;
+  if (sel.tag !== undefined && !(rule.tags ?? []).includes(sel.tag)) return false;
+  if (sel['min-severity'] !== undefined && severityRank(rule.severity) < severityRank(sel['min-severity'])) return false;
+  return true;
+}
+
+/**
+ * Loads a policy by shipped name or path, with everything it extends. Errors carry file, line and JSON path.
+ * Semantics (docs/policies.md): layers apply extended-first; `rules.include` of the first layer that has one
+ * replaces "all rules" and later ones add; `exclude` removes; severity and params of later layers win;
+ * waivers accumulate; the last `fail-on` set wins.
+ */
+export function loadPolicy(ref: string, fromDir = process.cwd()): { policy?: ResolvedPolicy; errors: PolicyLoadError[] } {
+  const layers: Layer[] = [];
+  const errors: PolicyLoadError[] = [];
+  loadLayers(ref, fromDir, [], new Map(), layers, errors);
+  if (errors.length) return { errors };
+  const top = layers[layers.length - 1];
+  const name = top.policy.name ?? path.basename(top.file).replace(/\.ya?ml$/, '');
+  let failOn: FailOn = 'high';
+  for (const l of layers) if (l.policy['fail-on'] !== undefined) failOn = l.policy['fail-on'];
+
+  const enabledCache = new Map<string, boolean>();
+  const enabled = (rule: Rule): boolean => {
+    let on = enabledCache.get(rule.id);
+    if (on !== undefined) return on;
+    let implicitAll = true;
+    on = true;
+    for (const l of layers) {
+      const inc = l.policy.rules?.include;
+      if (inc) {
+        if (implicitAll) on = false;
+        implicitAll = false;
+        if (inc.some((s) => selectorMatches(s, rule))) on = true;
+      }
+      if (l.policy.rules?.exclude?.some((s) => selectorMatches(s, rule))) on = false;
+    }
+    enabledCache.set(rule.id, on);
+    return on;
+  };
+  const settings = (rule: Rule): RuleSettings => {
+    let severity: Severity | undefined;
+    let params: Record<string, unknown> | undefined;
+    for (const l of layers) {
+      for (const [glob, sev] of Object.entries(l.policy.severity ?? {})) if (idMatch(glob, rule.id)) severity = sev;
+      const p = l.policy.params?.[rule.id] as Record<string, unknown> | undefined;
+      if (p) params = { ...params, ...p };
+    }
+    return { ...(severity ? { severity } : {}), ...(params ? { params } : {}) };
+  };
+  const waivers: WaiverEntry[] = layers.flatMap((l) =>
+    (l.policy.waivers ?? []).map((w, i) => ({ ...w, source: { file: l.display, line: l.locate(`/waivers/${i}`)?.line ?? 1, column: l.locate(`/waivers/${i}`)?.column ?? 1 } })),
+  );
+  const check = (rules: readonly Rule[]): PolicyLoadError[] => checkAgainstRules(layers, rules);
+  return { policy: { name, files: layers.map((l) => l.display), failOn, selection: { name, enabled, settings }, waivers, check }, errors: [] };
+}
+
+function paramTypeOk(type: string | undefined, def: unknown, v: unknown): string | undefined {
+  const t = type ?? (Array.isArray(def) ? (def.every((x) => typeof x === 'number') && def.length ? 'number-list' : 'string-list') : typeof def);
+  const ok =
+    t === 'number'
+      ? typeof v === 'number' && Number.isFinite(v)
+      : t === 'string'
+        ? typeof v === 'string'
+        : t === 'boolean'
+          ? typeof v === 'boolean'
+          : t === 'string-list'
+            ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+            : t === 'number-list'
+              ? Array.isArray(v) && v.every((x) => typeof x === 'number')
+              : true;
+  return ok ? undefined : t === 'string-list' ? 'a list of strings' : t === 'number-list' ? 'a list of numbers' : `a ${t}`;
+}
+
+function checkAgainstRules(layers: readonly Layer[], rules: readonly Rule[]): PolicyLoadError[] {
+  const errors: PolicyLoadError[] = [];
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const anyRule = (glob: string) => rules.some((r) => idMatch(glob, r.id));
+  for (const l of layers) {
+    const at = (p: string, message: string) => errors.push({ file: l.display, ...l.locate(p), path: p, message });
+    const sels = (kind: 'include' | 'exclude') =>
+      (l.policy.rules?.[kind] ?? []).forEach((s, i) => {
+        if (!rules.some((r) => selectorMatches(s, r))) at(`/rules/${kind}/${i}`, `selects no rule${typeof s === 'string' || s.id ? ` (no rule id matches ${JSON.stringify(typeof s === 'string' ? s : s.id)})` : ''}`);
+      });
+    sels('include');
+    sels('exclude');
+    for (const glob of Object.keys(l.policy.severity ?? {})) if (!anyRule(glob)) at(`/severity/${glob}`, `no rule ${glob}`);
+    for (const [id, values] of Object.entries(l.policy.params ?? {})) {
+      const rule = byId.get(id);
+      if (!rule) {
+        at(`/params/${id}`, `no rule ${id}`);
+        continue;
+      }
+      for (const [k, v] of Object.entries(values as Record<string, unknown>)) {
+        const decl = rule.params?.[k];
+        if (!decl) {
+          const known = Object.keys(rule.params ?? {});
+          at(`/params/${id}/${k}`, `${id} has no parameter '${k}'${known.length ? ` (it has: ${known.join(', ')})` : ' (it takes none)'}`);
+          continue;
+        }
+        const want = paramTypeOk(decl.type, decl.default, v);
+        if (want) at(`/params/${id}/${k}`, `${id} parameter '${k}' must be ${want}, not ${JSON.stringify(v)}`);
+      }
+    }
+    (l.policy.waivers ?? []).forEach((w, i) => {
+      if (!anyRule(w.rule)) at(`/waivers/${i}/rule`, `no rule ${w.rule}`);
+    });
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------- waivers
+
+/** Today's date as YYYY-MM-DD (UTC); `VMAUDIT_TODAY` (YYYY-MM-DD) fixes it for reproducible runs and tests. */
+export function today(env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): string {
+  const fixed = env.VMAUDIT_TODAY;
+  if (fixed && /^\d{4}-\d{2}-\d{2}$/.test(fixed) && validDate(fixed)) return fixed;
+  return now.toISOString().slice(0, 10);
+}
+
+/** `*` matches any text (slashes and brackets included), `?` one character; everything else is literal. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  return re.test(subject);
+}
+
+export function waiverCovers(w: Waiver, f: Finding): boolean {
+  if (!idMatch(w.rule, f.ruleId)) return false;
+  if (w.target !== undefined && !minimatch(f.target.name, w.target, { dot: true, nocomment: true, nonegate: true })) return false;
+  if (w.subject !== undefined && !subjectMatches(w.subject, f.subject)) return false;
+  return true;
+}
+
+/** How each waiver fared in one scan. Expired and unused waivers are reported; an expired one waives nothing. */
+export interface WaiverNote {
+  waiver: WaiverEntry;
+  status: 'active' | 'expired' | 'unused';
+  /** Findings it covers (for an expired waiver: the findings it would have covered and no longer does). */
+  findings: number;
+}
+
+/**
+ * Marks findings covered by an unexpired waiver (`Finding.waiver`; the first matching waiver wins) and returns
+ * one note per waiver. `todayIso` is YYYY-MM-DD; a waiver applies through its `expires` day.
+ */
+export function applyWaivers(result: ScanResult, waivers: readonly WaiverEntry[], todayIso: string): WaiverNote[] {
+  const notes: WaiverNote[] = waivers.map((w) => ({ waiver: w, status: w.expires < todayIso ? 'expired' : 'active', findings: 0 }));
+  result.findings = result.findings.map((f) => {
+    let waived: Finding['waiver'];
+    for (const n of notes) {
+      if (!waiverCovers(n.waiver, f)) continue;
+      n.findings++;
+      if (n.status === 'active' && !waived) waived = { justification: n.waiver.justification, expires: n.waiver.expires, source: n.waiver.source.file };
+    }
+    const { waiver: _drop, ...rest } = f;
+    return waived ? { ...rest, waiver: waived } : rest;
+  });
+  for (const n of notes) if (n.status === 'active' && n.findings === 0) n.status = 'unused';
+  return notes;
+}
+
+export function describeWaiverNote(n: WaiverNote): string {
+  const w = n.waiver;
+  const what = `waiver for ${w.rule}${w.target ? ` on ${w.target}` : ''}${w.subject ? ` (${w.subject})` : ''} at ${w.source.file}:${w.source.line}`;
+  if (n.status === 'expired') return `${what} expired on ${w.expires}${n.findings ? `; ${n.findings} finding(s) it covered are no longer waived` : ''}`;
+  if (n.status === 'unused') return `${what} matched no finding (stale?)`;
+  return `${what} waives ${n.findings} finding(s) until ${w.expires}`;
+}
+

@@ -1,0 +1,102 @@
+import { SEVERITIES, type Finding } from '../engine/findings';
+import { describeWaiverNote } from '../engine/policy';
+import { countBySeverity, gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
+import { isOpen } from './matrix';
+
+/**
+ * Inline Markdown text: GitHub renders HTML inside Markdown, so `<seclabel>` in a message would vanish; escape
+ * HTML, table pipes, and the characters that start emphasis, code or links. Newlines become spaces.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, ' ')
+    .replace(/([\\`*_[\]|#~])/g, '\\$1');
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+function fence(content: string, lang = ''): string {
+  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}${lang}\n${content.trimEnd()}\n${f}`;
+}
+
+const ICON: Record<string, string> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🔵', info: '⚪' };
+
+function where(f: Finding): string {
+  return f.location ? `${f.location.file}:${f.location.line}` : `${f.target.kind} ${f.target.name}`;
+}
+
+/** A Markdown summary for CI job pages (GitHub $GITHUB_STEP_SUMMARY, GitLab/Gitea MR notes). */
+export function toMarkdown(ctx: ReportContext): string {
+  const { result } = ctx;
+  const rules = ruleMap(result.rules);
+  const gate = gateFindings(ctx);
+  const out: string[] = [];
+  const gateText = ctx.failOn === 'none' ? 'gate off' : gate.length ? `❌ gate failed: ${gate.length} finding(s) at or above ${ctx.failOn}` : `✅ gate passed (nothing at or above ${ctx.failOn})`;
+  out.push(`## vmaudit: ${gateText}`, '');
+  out.push(
+    `Policy \`${ctx.policyName}\` · ${result.targets.length} target(s) · ${result.rules.length} rules · vmaudit ${toolVersion()}` +
+      (result.errors.length ? ` · **${result.errors.length} could not be scanned**` : ''),
+    '',
+  );
+  const counts = countBySeverity(result.findings.filter(isOpen));
+  out.push(`| Severity | ${ctx.baseline ? 'New findings' : 'Findings'} |`, '| --- | ---: |');
+  for (const s of SEVERITIES) out.push(`| ${ICON[s]} ${s} | ${counts[s]} |`);
+  const waived = result.findings.filter((f) => f.waiver).length;
+  if (waived) out.push(`| waived | ${waived} |`);
+  const unchanged = result.findings.filter((f) => !f.waiver && f.baseline === 'unchanged').length;
+  if (unchanged) out.push(`| unchanged since the baseline | ${unchanged} |`);
+  out.push('');
+  if (ctx.baseline) {
+    const b = ctx.baseline;
+    out.push(`**Baseline** \`${mdText(b.file)}\`: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed.`, '');
+  }
+  const open = result.findings.filter(isOpen);
+  const closed = result.findings.filter((f) => !isOpen(f));
+  if (open.length) {
+    out.push(`### ${ctx.baseline ? 'New findings' : 'Findings'} (${open.length})`, '');
+    out.push('| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |');
+    for (const f of open) out.push(`| ${ICON[f.severity]} ${f.severity}${gate.includes(f) ? ' ⛔' : ''} | ${mdText(f.ruleId)} | ${mdText(where(f))} | ${mdText(f.message)} |`);
+    out.push('');
+    const ids = [...new Set(open.map((f) => f.ruleId))];
+    out.push('<details><summary>How to fix</summary>', '');
+    for (const id of ids) {
+      const r = rules.get(id);
+      if (!r) continue;
+      out.push(`#### ${mdText(id)}: ${mdText(r.title)}`, '', mdText(r.remediation.text.trim()), '');
+      if (r.remediation.snippet) out.push(`In ${mdText(r.remediation.snippet.target)}:`, '', fence(r.remediation.snippet.content, r.remediation.snippet.language === 'shell' ? 'sh' : r.remediation.snippet.language === 'xml' ? 'xml' : 'ini'), '');
+    }
+    out.push('</details>', '');
+  } else out.push(ctx.baseline ? 'No new findings.' : 'No findings.', '');
+  if (closed.length) {
+    out.push(`<details><summary>Waived or unchanged since the baseline (${closed.length})</summary>`, '');
+    out.push('| Severity | Rule | Where | Status |', '| --- | --- | --- | --- |');
+    for (const f of closed) out.push(`| ${f.severity} | ${mdText(f.ruleId)} | ${mdText(where(f))} | ${f.waiver ? `waived until ${mdText(f.waiver.expires ?? '?')}: ${mdText(f.waiver.justification)}` : 'unchanged'} |`);
+    out.push('', '</details>', '');
+  }
+  if (ctx.baseline?.fixed.length) {
+    out.push(`<details><summary>Fixed since the baseline (${ctx.baseline.fixed.length})</summary>`, '');
+    for (const e of ctx.baseline.fixed) out.push(`- ${mdText(e.ruleId)} ${mdText(e.target ?? '')} ${mdText(e.subject ?? '')}`.trimEnd());
+    out.push('', '</details>', '');
+  }
+  const notes = (ctx.waivers ?? []).filter((n) => n.status !== 'active');
+  if (notes.length) {
+    out.push('### Waivers needing attention', '');
+    for (const n of notes) out.push(`- **${n.status}**: ${mdText(describeWaiverNote(n))}`);
+    out.push('');
+  }
+  if (result.errors.length) {
+    out.push('### Could not scan', '');
+    for (const e of result.errors) out.push(`- ${mdText(`${e.target.kind} ${e.target.name}: ${e.message}`)}`);
+    out.push('');
+  }
+  if (result.notEvaluated.length) {
+    out.push(`<details><summary>Not evaluated (${result.notEvaluated.length})</summary>`, '');
+    for (const n of result.notEvaluated) out.push(`- ${mdText(n.ruleId)} on ${mdText(n.target.name)}: ${mdText(n.reason)}`);
+    out.push('', '</details>', '');
+  }
+  return out.join('\n');
+}
