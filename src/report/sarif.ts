@@ -39,6 +39,19 @@ export function artifactUri(file: string, target?: TargetRef): { uri: string; ur
   return { uri: encode(norm.replace(/^\.\//, '')), uriBaseId: '%SRCROOT%' };
 }
 
+/** The artifact bases of a run: single-target (TARGETROOT) or per-target (TARGETS) layout. */
+export function uriBaseIds(multi: boolean): Record<string, Sarif.ArtifactLocation> {
+  return multi
+    ? {
+        TARGETS: { description: { text: "One directory per scanned target, <kind>/<name>/ (host/hv01/), holding that target's root (/)." } },
+        EVIDENCE: { description: { text: 'Outputs of the read-only commands vmaudit ran on each target, under <kind>/<name>/commands/ (kept in its evidence snapshot).' } },
+      }
+    : {
+        TARGETROOT: { description: { text: 'The root (/) of the scanned host or guest.' } },
+        EVIDENCE: { description: { text: 'Outputs of the read-only commands vmaudit ran on the target (kept in its evidence snapshot).' } },
+      };
+}
+
 /** `host/hv01/`: the per-target directory of a multi-target run (see artifactUri). */
 export function targetUriPrefix(target: TargetRef): string {
   return `${target.kind}/${encodeURIComponent(target.name)}/`;
@@ -155,15 +168,7 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
           },
         },
         automationDetails: { id: `vmaudit/${ctx.policyName}/` },
-        originalUriBaseIds: multi
-          ? {
-              TARGETS: { description: { text: 'One directory per scanned target, <kind>/<name>/ (host/hv01/), holding that target\'s root (/).' } },
-              EVIDENCE: { description: { text: 'Outputs of the read-only commands vmaudit ran on each target, under <kind>/<name>/commands/ (kept in its evidence snapshot).' } },
-            }
-          : {
-              TARGETROOT: { description: { text: 'The root (/) of the scanned host or guest.' } },
-              EVIDENCE: { description: { text: 'Outputs of the read-only commands vmaudit ran on the target (kept in its evidence snapshot).' } },
-            },
+        originalUriBaseIds: uriBaseIds(multi),
         invocations: [{ executionSuccessful: result.errors.length === 0, toolExecutionNotifications: notifications }],
         results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1, multi)),
         columnKind: 'utf16CodeUnits',
