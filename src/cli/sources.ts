@@ -4,6 +4,7 @@ import { collectEvidence } from '../collect/collect';
 import type { EvidenceBundle } from '../collect/evidence';
 import { LocalRunner } from '../collect/local';
 import { ScanError } from '../collect/runner';
+import { loadDefaultConfigs } from '../collect/ssh/config';
 import { loadSnapshot } from '../collect/snapshot';
 import { DEFAULT_CONCURRENCY, runFleet, sshRunnerFor } from '../fleet/run';
 import { loadTargets, type FleetTarget } from '../fleet/targets';
@@ -26,6 +27,12 @@ export const sourceFlags = {
   'accept-new-host-keys': Flags.boolean({ summary: "Trust SSH host keys seen for the first time and record them in your known_hosts (a changed key is always refused)." }),
   'ssh-config': Flags.string({ summary: "Use this ssh_config file instead of ~/.ssh/config ('none' for none)." }),
   timeout: Flags.integer({ summary: 'Seconds a single target may take to collect.', default: 600, min: 1 }),
+  'remote-root': Flags.string({
+    summary: 'With SSH targets: audit the root filesystem mounted at this absolute path on each target instead of its running system (live-only checks are skipped).',
+    description:
+      'Advanced. For a disk image or chroot mounted on a remote machine (and for tests against fixture roots). The path travels to the target as VMAUDIT_ROOT in the script itself, never on a command line. Owners/modes can be overlaid from a fixture meta file with VMAUDIT_FIXTURE_META (fixtures/hosts/README.md).',
+    helpGroup: 'ADVANCED',
+  }),
 };
 
 export interface SourceFlagValues {
@@ -41,6 +48,7 @@ export interface SourceFlagValues {
   'accept-new-host-keys': boolean;
   'ssh-config'?: string;
   timeout: number;
+  'remote-root'?: string;
 }
 
 export class UsageError extends Error {}
@@ -59,9 +67,21 @@ export function describeSources(flags: SourceFlagValues): { mode: 'local' | 'roo
   const modes = [flags.root !== undefined && 'root', (flags.snapshot?.length ?? 0) > 0 && 'snapshot', ssh && 'ssh'].filter(Boolean) as ('root' | 'snapshot' | 'ssh')[];
   if (modes.length > 1) throw new UsageError(`choose one source: ${modes.map((m) => (m === 'ssh' ? '--target/--inventory' : `--${m}`)).join(' or ')}`);
   if (!ssh && (flags.limit || flags.shard)) throw new UsageError('--limit and --shard apply to --target/--targets-file/--inventory');
+  const remoteRoot = flags['remote-root'];
+  if (remoteRoot !== undefined) {
+    if (!ssh) throw new UsageError('--remote-root applies to SSH targets (--target/--targets-file/--inventory); use --root for a local directory');
+    if (!remoteRoot.startsWith('/') || /[\0\n]/.test(remoteRoot)) throw new UsageError(`--remote-root must be an absolute path on the targets, got ${JSON.stringify(remoteRoot)}`);
+  }
   if (flags.root !== undefined && !(fs.existsSync(flags.root) && fs.statSync(flags.root).isDirectory())) throw new UsageError(`--root ${flags.root}: not a directory`);
   if (!ssh) return { mode: modes[0] ?? 'local', targets: [] };
-  const { targets, problems } = loadTargets({ targets: flags.target, targetsFiles: flags['targets-file'], inventories: flags.inventory, limit: flags.limit, shard: flags.shard });
+  let loaded: ReturnType<typeof loadTargets>;
+  try {
+    loaded = loadTargets({ targets: flags.target, targetsFiles: flags['targets-file'], inventories: flags.inventory, limit: flags.limit, shard: flags.shard });
+  } catch (e) {
+    if (e instanceof ScanError) throw new UsageError(e.message); // --shard syntax
+    throw e;
+  }
+  const { targets, problems } = loaded;
   const errors = problems.filter((p) => p.level === 'error');
   if (errors.length) throw new UsageError(errors.map((p) => (p.location ? `${p.location.file}:${p.location.line}: ${p.message}` : p.message)).join('\n'));
   if (targets.length === 0) throw new UsageError('no targets left to scan (check --limit / --shard)');
@@ -96,12 +116,18 @@ export async function gatherEvidence(flags: SourceFlagValues, opts: SourceOption
       return;
     }
     case 'ssh': {
+      // ssh_config files are read once for the whole fleet, not once per target.
+      const { configs, problems } = loadDefaultConfigs({ configFile: flags['ssh-config'] });
+      const bad = problems.filter((p) => p.level === 'error');
+      if (bad.length) throw new UsageError(bad.map((p) => (p.location ? `${p.location.file}:${p.location.line}: ${p.message}` : p.message)).join('\n'));
+      const remoteRoot = flags['remote-root'];
+      if (remoteRoot !== undefined) opts.log(`vmaudit: collecting ${opts.kind} evidence from ${remoteRoot} on each target (offline root: live-only checks are skipped)`);
       const outcome = await runFleet(
         targets,
         async (t) => {
-          const runner = sshRunnerFor(t, { sudo: flags.sudo, acceptNewHostKeys: flags['accept-new-host-keys'], configFile: flags['ssh-config'] });
+          const runner = sshRunnerFor(t, { sudo: flags.sudo, acceptNewHostKeys: flags['accept-new-host-keys'], configs });
           try {
-            const bundle = await collectEvidence(runner, { kind: opts.kind, live: true, name: t.name, transport: 'ssh', timeoutMs });
+            const bundle = await collectEvidence(runner, { kind: opts.kind, live: true, root: remoteRoot, name: t.name, transport: 'ssh', timeoutMs });
             opts.onBundle(bundle);
           } finally {
             await runner.close();

@@ -1,4 +1,37 @@
+import type { ScanResult, Severity, TargetRef } from '../engine/findings';
 import { countBySeverity, gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
+
+export interface TargetSummary {
+  kind: TargetRef['kind'];
+  name: string;
+  /** `failed`: the target could not be scanned (see `error`); its findings, if any, are partial. */
+  status: 'ok' | 'failed';
+  error: { kind: string; message: string } | null;
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  notEvaluated: number;
+}
+
+/** One line per scanned host/guest (domain files are not summarised this way), sorted like `targets`. */
+export function perTargetSummary(result: ScanResult): TargetSummary[] {
+  const key = (t: TargetRef) => `${t.kind}\0${t.name}`;
+  return result.targets
+    .filter((t) => t.kind !== 'domain')
+    .map((t) => {
+      const k = key(t);
+      const err = result.errors.find((e) => key(e.target) === k);
+      const findings = result.findings.filter((f) => key(f.target) === k);
+      return {
+        kind: t.kind,
+        name: t.name,
+        status: err ? 'failed' : 'ok',
+        error: err ? { kind: err.kind, message: err.message } : null,
+        findings: findings.length,
+        bySeverity: countBySeverity(findings),
+        notEvaluated: result.notEvaluated.filter((n) => key(n.target) === k).length,
+      };
+    });
+}
 
 export const REPORT_FORMAT = 'vmaudit-report';
 export const REPORT_VERSION = 1;
@@ -24,6 +57,8 @@ export function toJsonReport(ctx: ReportContext): object {
       gate: { failOn: ctx.failOn, failed: gate.length > 0, findings: gate.length },
     },
     targets: result.targets,
+    // hosts/guests only (scan host, scan guest, fleets): a per-target summary; absent for domain-file scans.
+    ...(result.targets.some((t) => t.kind !== 'domain') ? { perTarget: perTargetSummary(result) } : {}),
     findings: result.findings.map((f) => {
       const rule = rules.get(f.ruleId);
       return {

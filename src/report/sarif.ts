@@ -1,6 +1,6 @@
 import type * as Sarif from 'sarif';
 import type { Rule } from '../engine/generated/rule';
-import type { Finding, Severity } from '../engine/findings';
+import type { Finding, Severity, TargetRef } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
 import { ruleMap, ruleMarkdown, toolVersion, TOOL_NAME, TOOL_URI, type ReportContext } from './common';
 import { sarifFixFor } from './xml-fix';
@@ -10,17 +10,34 @@ export const SECURITY_SEVERITY: Record<Severity, string | undefined> = { critica
 export const SARIF_LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 export const FINGERPRINT_KEY = 'vmauditFinding/v1';
 
+/** Notification descriptors for the ways a target can fail (ScanErrorKind). */
+export const SCAN_ERROR_TEXT: Record<string, string> = {
+  unreachable: 'A target could not be reached (connection refused, no route, name not resolved).',
+  'auth-failed': 'SSH authentication to a target failed.',
+  'host-key-unknown': "A target's SSH host key is not in known_hosts (use --accept-new-host-keys to trust it).",
+  'host-key-changed': "A target's SSH host key differs from the one in known_hosts (or is revoked).",
+  timeout: 'A target did not answer or finish collecting in time.',
+  'connection-lost': 'The connection to a target was lost while collecting.',
+  'sudo-password-required': 'sudo on a target requires a password (vmaudit runs sudo -n).',
+  protocol: 'A target returned no usable evidence.',
+  internal: 'vmaudit failed internally while scanning a target.',
+};
+
 /**
  * A location's file as a relative SARIF artifact URI (forward slashes, percent-encoded):
  *  - a path relative to the working directory (domain XML given on the command line) → base %SRCROOT%;
  *  - an absolute path on a scanned host or guest (`/etc/libvirt/libvirtd.conf`) → base TARGETROOT;
  *  - the output of a command run on the target (`command:<id>`) → `commands/<id>` under base EVIDENCE.
+ * With `target` (a run covering several hosts/guests, see toSarif), target-side paths get a per-target prefix
+ * `<kind>/<name>/` instead: `/etc/libvirt/libvirtd.conf` on hv01 → `host/hv01/etc/libvirt/libvirtd.conf` under
+ * base TARGETS, `command:virsh.list` → `host/hv01/commands/virsh.list` under base EVIDENCE.
  */
-export function artifactUri(file: string): { uri: string; uriBaseId: string } {
+export function artifactUri(file: string, target?: TargetRef): { uri: string; uriBaseId: string } {
   const norm = file.replace(/\\/g, '/');
   const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
-  if (norm.startsWith('command:')) return { uri: `commands/${encodeURIComponent(norm.slice('command:'.length))}`, uriBaseId: 'EVIDENCE' };
-  if (norm.startsWith('/')) return { uri: encode(norm.slice(1)), uriBaseId: 'TARGETROOT' };
+  const prefix = target && target.kind !== 'domain' ? targetUriPrefix(target) : '';
+  if (norm.startsWith('command:')) return { uri: `${prefix}commands/${encodeURIComponent(norm.slice('command:'.length))}`, uriBaseId: 'EVIDENCE' };
+  if (norm.startsWith('/')) return { uri: prefix + encode(norm.slice(1)), uriBaseId: prefix ? 'TARGETS' : 'TARGETROOT' };
   return { uri: encode(norm.replace(/^\.\//, '')), uriBaseId: '%SRCROOT%' };
 }
 
@@ -78,12 +95,44 @@ function notificationDescriptors(errorKinds: readonly string[]): Sarif.Reporting
     out.push({
       id,
       name: pascalName(`target not scanned ${kind}`),
-      shortDescription: { text: `A target could not be scanned (${kind}).` },
+      shortDescription: { text: SCAN_ERROR_TEXT[kind] ?? `A target could not be scanned (${kind}).` },
       fullDescription: { text: `A target could not be scanned at all (${kind}); other targets were scanned.` },
       help: { text: 'The notification message names the target and the reason; fix it and scan again.' },
     });
   }
   return out;
+}
+
+/** The artifact bases of a run: single-target (TARGETROOT) or per-target (TARGETS) layout. */
+export function uriBaseIds(multi: boolean): Record<string, Sarif.ArtifactLocation> {
+  return multi
+    ? {
+        TARGETS: { description: { text: "One directory per scanned target, <kind>/<name>/ (host/hv01/), holding that target's root (/)." } },
+        EVIDENCE: { description: { text: 'Outputs of the read-only commands vmaudit ran on each target, under <kind>/<name>/commands/ (kept in its evidence snapshot).' } },
+      }
+    : {
+        TARGETROOT: { description: { text: 'The root (/) of the scanned host or guest.' } },
+        EVIDENCE: { description: { text: 'Outputs of the read-only commands vmaudit ran on the target (kept in its evidence snapshot).' } },
+      };
+}
+
+/** `host/hv01/`: the per-target directory of a multi-target run (see artifactUri). */
+export function targetUriPrefix(target: TargetRef): string {
+  return `${target.kind}/${encodeURIComponent(target.name)}/`;
+}
+
+/**
+ * Whether a scan result is reported with per-target artifact locations: it covers more than one host/guest.
+ *
+ * Layout decision (fleets): ONE run per scan, with per-target artifact locations, not one run per host. GitHub
+ * code scanning rejects an upload with more than 20 runs and accepts only one run per tool + category, so a
+ * run per host would break at fleet sizes; per-host categories (automationDetails.id per host) would also leave
+ * the alerts of a host that left the inventory open forever. With one run, `automationDetails.id` stays
+ * `vmaudit/<policy>/` for the whole fleet, shards are merged into the same single run (`vmaudit report merge`),
+ * each result names its target (properties.target, per-target URI) and keeps its target-specific fingerprint.
+ */
+export function isMultiTarget(targets: readonly TargetRef[]): boolean {
+  return targets.filter((t) => t.kind !== 'domain').length > 1;
 }
 
 function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
@@ -104,7 +153,7 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   };
 }
 
-function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, source?: ReportContext['source']): Sarif.Result {
+function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, multi: boolean, source?: ReportContext['source']): Sarif.Result {
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -126,7 +175,7 @@ function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, source
     if (f.location.endLine) region.endLine = f.location.endLine;
     result.locations = [
       {
-        physicalLocation: { artifactLocation: artifactUri(f.location.file), region },
+        physicalLocation: { artifactLocation: artifactUri(f.location.file, multi ? f.target : undefined), region },
         ...(f.location.path ? { logicalLocations: [{ fullyQualifiedName: f.location.path, kind: 'element' }] } : {}),
       },
     ];
@@ -144,13 +193,14 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
   const rules = [...result.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const byId = ruleMap(rules);
+  const multi = isMultiTarget(result.targets);
   const notifications: Sarif.Notification[] = [
     ...result.errors.map(
       (e): Sarif.Notification => ({
         level: 'error',
         message: { text: `${e.target.kind} ${e.target.name} could not be scanned: ${e.message}` },
         descriptor: { id: `scan-error/${e.kind}` },
-        ...(e.location ? { locations: [{ physicalLocation: { artifactLocation: artifactUri(e.location.file), region: { startLine: e.location.line, startColumn: e.location.column } } }] } : {}),
+        ...(e.location ? { locations: [{ physicalLocation: { artifactLocation: artifactUri(e.location.file, multi ? e.target : undefined), region: { startLine: e.location.line, startColumn: e.location.column } } }] } : {}),
       }),
     ),
     ...result.notEvaluated.map(
@@ -188,18 +238,16 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
           },
         },
         automationDetails: { id: `vmaudit/${ctx.policyName}/` },
-        originalUriBaseIds: {
-          TARGETROOT: { description: { text: 'The root (/) of the scanned host or guest.' } },
-          EVIDENCE: { description: { text: 'Outputs of the read-only commands vmaudit ran on the target (kept in its evidence snapshot).' } },
-        },
+        originalUriBaseIds: uriBaseIds(multi),
         invocations: [{ executionSuccessful: result.errors.length === 0, toolExecutionNotifications: notifications }],
-        results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1, ctx.source)),
+        results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1, multi, ctx.source)),
         columnKind: 'utf16CodeUnits',
         properties: {
           policy: ctx.policyName,
           failOn: ctx.failOn,
           targets: result.targets.map((t) => `${t.kind}:${t.name}`),
           ...(ctx.baseline ? { baseline: { file: ctx.baseline.file, new: ctx.baseline.new, unchanged: ctx.baseline.unchanged, fixed: ctx.baseline.fixed.length } } : {}),
+          ...(multi ? { targetsFailed: [...new Set(result.errors.map((e) => `${e.target.kind}:${e.target.name}`))].sort() } : {}),
         },
       },
     ],

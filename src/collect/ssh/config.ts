@@ -482,6 +482,14 @@ export function expandPath(value: string, ctx: TokenContext, target: string): st
   return v;
 }
 
+/**
+ * The configuration files a resolution would read (`--ssh-config FILE`, else ~/.ssh/config then
+ * /etc/ssh/ssh_config), loaded once: pass the result as `configs` to resolve many targets without re-reading.
+ */
+export function loadDefaultConfigs(options: ResolveOptions = {}): { configs: SshConfigFile[]; problems: Problem[] } {
+  return defaultConfigs(options, options.home ?? os.homedir());
+}
+
 function defaultConfigs(options: ResolveOptions, home: string): { configs: SshConfigFile[]; problems: Problem[] } {
   if (options.configs) return { configs: options.configs, problems: [] };
   if (options.configFile) {

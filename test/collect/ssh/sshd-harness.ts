@@ -13,6 +13,8 @@ export const ENCRYPTED_KEY_PASSPHRASE = 'correct horse battery staple';
 export interface Sshd {
   dir: string;
   port: number;
+  /** Extra listening ports (StartOptions.extraPorts), e.g. for `Match LocalPort` blocks. */
+  extraPorts: number[];
   pid: number;
   /** Host key as in known_hosts: `ssh-ed25519 AAAA…`. */
   hostKeyType: string;
@@ -53,7 +55,14 @@ function readPub(file: string): { type: string; base64: string } {
   return { type, base64 };
 }
 
-export async function startSshd(): Promise<Sshd> {
+export interface StartOptions {
+  /** How many more ports sshd listens on (besides `port`). */
+  extraPorts?: number;
+  /** More sshd_config lines, appended at the end (Match blocks go here). */
+  extraConfig?: (ctx: { dir: string; port: number; extraPorts: number[] }) => string[];
+}
+
+export async function startSshd(options: StartOptions = {}): Promise<Sshd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmaudit-sshd-'));
   fs.chmodSync(dir, 0o755); // sshd reads authorized_keys as the (possibly unprivileged) target user
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -70,6 +79,11 @@ export async function startSshd(): Promise<Sshd> {
   const authorized = path.join(dir, 'authorized_keys');
   fs.writeFileSync(authorized, fs.readFileSync(`${clientKey}.pub`, 'utf8') + fs.readFileSync(`${encryptedKey}.pub`, 'utf8'), { mode: 0o644 });
   const port = await freePort();
+  const extraPorts: number[] = [];
+  while (extraPorts.length < (options.extraPorts ?? 0)) {
+    const p = await freePort();
+    if (p !== port && !extraPorts.includes(p)) extraPorts.push(p);
+  }
   const config = path.join(dir, 'sshd_config');
   fs.writeFileSync(
     config,
@@ -89,6 +103,8 @@ export async function startSshd(): Promise<Sshd> {
       'MaxStartups 100',
       'MaxSessions 10',
       'LogLevel VERBOSE',
+      ...extraPorts.map((p) => `Port ${p}`),
+      ...(options.extraConfig?.({ dir, port, extraPorts }) ?? []),
       '',
     ].join('\n'),
   );
@@ -99,7 +115,7 @@ export async function startSshd(): Promise<Sshd> {
     const timer = setTimeout(() => reject(new Error(`sshd did not start:\n${log}`)), 10_000);
     child.stderr!.on('data', (d: Buffer) => {
       log += d.toString();
-      if (log.includes(`Server listening on 127.0.0.1 port ${port}`)) {
+      if ([port, ...extraPorts].every((p) => log.includes(`Server listening on 127.0.0.1 port ${p}.`))) {
         clearTimeout(timer);
         resolve();
       }
@@ -113,6 +129,7 @@ export async function startSshd(): Promise<Sshd> {
   return {
     dir,
     port,
+    extraPorts,
     pid: child.pid!,
     hostKeyType: pub.type,
     hostKeyBase64: pub.base64,
