@@ -1,4 +1,5 @@
 import type { EvidenceBundle } from '../collect/evidence';
+import { GUEST_MANIFEST, type ManifestItem } from '../collect/manifest';
 import { buildGuestFacts, guestFactsFromAgentInfo, type GuestFactsResult } from '../facts/guest/build';
 import type { Rule } from './generated/rule';
 import type { TargetRef } from './findings';
@@ -7,9 +8,101 @@ import { ScanAccumulator, type RuleSelection } from './scan';
 /** Evaluates guest-scope rules against one guest's evidence bundle (`scan guest`, local / --root / ssh / snapshot). */
 export function scanGuestBundle(acc: ScanAccumulator, bundle: EvidenceBundle): GuestFactsResult {
   const target: TargetRef = { kind: 'guest', name: bundle.target.name };
-  const facts = buildGuestFacts(bundle);
+  const facts = buildGuestFactsChecked(bundle);
   acc.evaluate(['guest'], { target, vars: { guest: facts.guest }, unknown: facts.unknown });
   return facts;
+}
+
+/**
+ * `buildGuestFacts`, plus: a file the builder needed that the bundle does not hold and that the guest manifest
+ * cannot collect (a path named by the guest's own configuration: an unusual `EnvironmentFile=`, a `QGA_CONF` / `-c`
+ * config path) makes the qemu-ga facts unknown instead of silently "missing". Only qemu-ga reads such paths.
+ */
+export function buildGuestFactsChecked(bundle: EvidenceBundle): GuestFactsResult {
+  const traced = traceEvidenceReads(bundle);
+  const facts = buildGuestFacts(traced.bundle);
+  const uncollected = [...traced.reads.files].filter((p) => !(p in bundle.files) && !manifestCovers(GUEST_MANIFEST, 'files', p)).sort();
+  if (uncollected.length && facts.unknown['guest.qga'] === undefined)
+    facts.unknown['guest.qga'] = `${uncollected.join(', ')}: named by the guest's qemu-ga configuration but outside what vmaudit collects (not read)`;
+  return facts;
+}
+
+export interface EvidenceReads {
+  /** Keys looked up by name (present or not). */
+  files: Set<string>;
+  dirs: Set<string>;
+  commands: Set<string>;
+  /** Present keys seen only by enumerating a section (`Object.entries(bundle.files)`). */
+  enumerated: { files: Set<string>; dirs: Set<string>; commands: Set<string> };
+}
+
+/** A view of `bundle` that records which evidence keys a (pure) fact builder reads. */
+export function traceEvidenceReads(bundle: EvidenceBundle): { bundle: EvidenceBundle; reads: EvidenceReads } {
+  const reads: EvidenceReads = { files: new Set(), dirs: new Set(), commands: new Set(), enumerated: { files: new Set(), dirs: new Set(), commands: new Set() } };
+  const wrap = <T extends object>(section: 'files' | 'dirs' | 'commands', target: T): T => {
+    // Object.entries() asks for each key's descriptor right before reading it; a plain lookup does not.
+    let described: string | symbol | undefined;
+    return new Proxy(target, {
+      getOwnPropertyDescriptor(t, k) {
+        described = k;
+        return Reflect.getOwnPropertyDescriptor(t, k);
+      },
+      get(t, k, r) {
+        if (typeof k === 'string') {
+          if (described === k) reads.enumerated[section].add(k);
+          else reads[section].add(k);
+        }
+        described = undefined;
+        return Reflect.get(t, k, r);
+      },
+    });
+  };
+  return { bundle: { ...bundle, files: wrap('files', bundle.files), dirs: wrap('dirs', bundle.dirs), commands: wrap('commands', bundle.commands) }, reads };
+}
+
+/** sh pattern (`*`, `?`, `[...]`, `[!...]`; never across `/`) → RegExp. */
+function globRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end === -1) re += '\\[';
+      else {
+        let body = pattern.slice(i + 1, end);
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Whether `items` declare the evidence key `key` of `section` (a path, a glob match, a per-process file, a command id). */
+export function manifestCovers(items: readonly ManifestItem[], section: 'files' | 'dirs' | 'commands', key: string): boolean {
+  return items.some((it) => {
+    switch (it.kind) {
+      case 'file':
+      case 'stat':
+      case 'link':
+        return section === 'files' && it.path === key;
+      case 'dir':
+        return section === 'dirs' && it.path === key;
+      case 'glob':
+        return section === 'files' && globRegExp(it.pattern).test(key);
+      case 'procs': {
+        const m = /^\/proc\/\d+\/(.+)$/.exec(key);
+        return section === 'files' && m !== null && (m[1] === 'comm' || it.files.includes(m[1]));
+      }
+      case 'stat-var':
+        return false;
+      case 'command':
+        return section === 'commands' && (key === it.id || (it.each !== undefined && key.startsWith(`${it.id}:`)));
+    }
+  });
 }
 
 /**
