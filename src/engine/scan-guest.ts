@@ -1,5 +1,6 @@
 import type { EvidenceBundle } from '../collect/evidence';
 import { GUEST_MANIFEST, type ManifestItem } from '../collect/manifest';
+import type { DomainFacts } from '../facts/domain/model';
 import { buildGuestFacts, guestFactsFromAgentInfo, type GuestFactsResult } from '../facts/guest/build';
 import type { Rule } from './generated/rule';
 import type { TargetRef } from './findings';
@@ -120,7 +121,7 @@ export interface AgentReply {
   error?: string;
 }
 
-export function scanGuestAgentInfo(acc: ScanAccumulator, domainName: string, reply: AgentReply): GuestFactsResult | undefined {
+export function scanGuestAgentInfo(acc: ScanAccumulator, domainName: string, reply: AgentReply, domain?: DomainFacts | null): GuestFactsResult | undefined {
   const target: TargetRef = { kind: 'guest', name: domainName };
   if (reply.noChannel) {
     acc.addError({ target, kind: 'no-agent-channel', message: `domain ${domainName} has no qemu-ga channel (org.qemu.guest_agent.0): its agent cannot be audited from the host` });
@@ -131,8 +132,43 @@ export function scanGuestAgentInfo(acc: ScanAccumulator, domainName: string, rep
     return undefined;
   }
   const facts = guestFactsFromAgentInfo(domainName, reply.json);
+  if (domain) crossCheckTpm(facts, domain);
   acc.evaluate(['guest'], { target, vars: { guest: facts.guest }, unknown: facts.unknown });
   return facts;
+}
+
+/**
+ * Cross-checks a guest's TPM facts with its domain's `<tpm>` elements, when both are known (in place):
+ * - guest TPM unknown (host side: guest-info says nothing about devices) and the domain defines no `<tpm>`: the guest
+ *   cannot have one, so `guest.tpm` becomes "absent", located at the domain definition (GUEST-TPM-001 evaluates);
+ * - guest TPM unknown and the domain defines one: stays unknown, the reason names the `<tpm>` (only an in-guest scan
+ *   tells whether the guest kernel binds it);
+ * - guest TPM known: a guest that sees no TPM although the domain defines one (driver not bound), or sees one although
+ *   the domain defines none (the evidence is not from this domain), is recorded as a guest problem.
+ */
+export function crossCheckTpm(facts: GuestFactsResult, domain: DomainFacts): void {
+  const g = facts.guest;
+  const tpm = domain.tpms[0];
+  const where = (l: { file: string; line: number }) => `${l.file}:${l.line}`;
+  if (g.tpm === null) {
+    if (tpm) {
+      if (facts.unknown['guest.tpm'] !== undefined)
+        facts.unknown['guest.tpm'] = `the domain defines <tpm model='${tpm.model ?? '?'}'> (backend ${tpm.backendType ?? '?'} ${tpm.backendVersion ?? ''}) at ${where(tpm.loc)}; whether the guest binds it is visible only in the guest (vmaudit scan guest)`;
+      return;
+    }
+    const loc = domain.loc;
+    g.tpm = { present: false, devices: [], versionMajor: null, devTpm0: false, devTpmrm0: false, driver: null, modules: [], toolsInstalled: null, pcrs: null, loc, key: 'tpm' };
+    delete facts.unknown['guest.tpm'];
+    facts.unknown['guest.tpm.pcrs'] = `the domain defines no <tpm> (${domain.file})`;
+    return;
+  }
+  const mismatch =
+    tpm && !g.tpm.present
+      ? `the domain defines <tpm model='${tpm.model ?? '?'}'> at ${where(tpm.loc)} but the guest sees no TPM: the guest kernel has no tpm_tis / tpm_crb driver for it`
+      : !tpm && g.tpm.present
+        ? `the guest sees a TPM but its domain (${domain.file}) defines no <tpm>: the evidence does not belong to this domain`
+        : undefined;
+  if (mismatch) g.problems.push({ code: 'guest.tpm-domain-mismatch', level: 'warning', message: mismatch, loc: tpm?.loc ?? g.tpm.loc, key: 'tpm-domain-mismatch' });
 }
 
 export function scanGuestBundles(bundles: readonly EvidenceBundle[], rules: readonly Rule[], selection?: RuleSelection) {

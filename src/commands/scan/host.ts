@@ -1,4 +1,5 @@
-import { Command } from '@oclif/core';
+import { Command, Flags } from '@oclif/core';
+import { manifestFor } from '../../collect/manifest';
 import { EXIT, emit, reportFlags } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
 import { libvirtAbsence, scanEvidenceSources } from '../../cli/evidence-scan';
@@ -15,9 +16,16 @@ domain and cross (host × domain) rules. A target that cannot be scanned is repo
     '<%= config.bin %> <%= command.id %> --root /mnt/hv01',
     '<%= config.bin %> <%= command.id %> --snapshot hv01.snapshot.json --format sarif --output hv01.sarif',
     '<%= config.bin %> <%= command.id %> --target ssh://auditor@hv01.example:22 --sudo',
+    'sudo <%= config.bin %> <%= command.id %> --guests',
     '<%= config.bin %> <%= command.id %> --inventory inventory.ini --limit kvm_hosts --concurrency 32 --format sarif --output fleet.sarif',
   ];
-  static override flags = { ...sourceFlags, ...reportFlags };
+  static override flags = {
+    ...sourceFlags,
+    ...reportFlags,
+    guests: Flags.boolean({
+      summary: "Also ask each running domain's qemu-ga which RPCs it has enabled (virsh qemu-agent-command guest-info) and audit the answers as guests <host>/<domain>.",
+    }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ScanHost);
@@ -29,10 +37,17 @@ domain and cross (host × domain) rules. A target that cannot be scanned is repo
     let absent: string | undefined;
     let scanned;
     try {
-      scanned = await scanEvidenceSources('host', flags, rules.map((r) => r.rule), (acc, bundle) => {
-        if (bundle.target.transport === 'local') absent = libvirtAbsence(bundle);
-        if (!absent) scanHostBundle(acc, bundle);
-      });
+      scanned = await scanEvidenceSources(
+        'host',
+        flags,
+        rules.map((r) => r.rule),
+        (acc, bundle) => {
+          if (bundle.target.transport === 'local') absent = libvirtAbsence(bundle);
+          if (!absent) scanHostBundle(acc, bundle, { guests: flags.guests });
+        },
+        undefined,
+        manifestFor('host', { guestAgents: flags.guests }),
+      );
     } catch (e) {
       if (e instanceof UsageError) {
         process.stderr.write(`vmaudit: ${e.message}\n`);
