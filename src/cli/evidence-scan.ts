@@ -1,4 +1,5 @@
 import type { EvidenceBundle } from '../collect/evidence';
+import type { ManifestItem } from '../collect/manifest';
 import type { TargetRef } from '../engine/findings';
 import type { Rule } from '../engine/generated/rule';
 import { ScanAccumulator, type RuleSelection } from '../engine/scan';
@@ -15,11 +16,14 @@ export async function scanEvidenceSources(
   rules: readonly Rule[],
   evaluate: (acc: ScanAccumulator, bundle: EvidenceBundle) => void,
   selection?: RuleSelection,
+  /** Collect these manifest items instead of the kind's default manifest (local, --root and SSH sources). */
+  items?: readonly ManifestItem[],
 ): Promise<{ result: ScanResult; bundles: number }> {
   const acc = new ScanAccumulator(rules, selection);
   let bundles = 0;
   await gatherEvidence(flags, {
     kind,
+    items,
     onBundle: (b) => {
       bundles++;
       evaluate(acc, b);

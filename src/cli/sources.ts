@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { Flags } from '@oclif/core';
 import { collectEvidence } from '../collect/collect';
 import type { EvidenceBundle } from '../collect/evidence';
+import type { ManifestItem } from '../collect/manifest';
 import { LocalRunner } from '../collect/local';
 import { ScanError } from '../collect/runner';
 import { loadDefaultConfigs } from '../collect/ssh/config';
@@ -59,6 +60,8 @@ export interface SourceOptions {
   onBundle: (bundle: EvidenceBundle) => void;
   onError: (name: string, error: ScanError) => void;
   log: (line: string) => void;
+  /** Collect these items instead of the kind's default manifest (e.g. the host manifest with the guest-agent item). */
+  items?: readonly ManifestItem[];
 }
 
 /** Validates the combination of source flags; throws UsageError (exit 2) for conflicting or unusable ones. */
@@ -112,7 +115,7 @@ export async function gatherEvidence(flags: SourceFlagValues, opts: SourceOption
     case 'local': {
       const name = mode === 'root' ? (flags.root as string) : 'localhost';
       opts.log(`vmaudit: collecting ${opts.kind} evidence from ${name}${mode === 'root' ? ' (offline root: live-only checks are skipped)' : ''}...`);
-      await guard(name, () => collectEvidence(new LocalRunner({ label: name }), { kind: opts.kind, root: flags.root, live: mode === 'local', name, timeoutMs }));
+      await guard(name, () => collectEvidence(new LocalRunner({ label: name }), { kind: opts.kind, root: flags.root, live: mode === 'local', name, timeoutMs, items: opts.items }));
       return;
     }
     case 'ssh': {
@@ -127,7 +130,7 @@ export async function gatherEvidence(flags: SourceFlagValues, opts: SourceOption
         async (t) => {
           const runner = sshRunnerFor(t, { sudo: flags.sudo, acceptNewHostKeys: flags['accept-new-host-keys'], configs });
           try {
-            const bundle = await collectEvidence(runner, { kind: opts.kind, live: true, root: remoteRoot, name: t.name, transport: 'ssh', timeoutMs });
+            const bundle = await collectEvidence(runner, { kind: opts.kind, live: true, root: remoteRoot, name: t.name, transport: 'ssh', timeoutMs, items: opts.items });
             opts.onBundle(bundle);
           } finally {
             await runner.close();

@@ -7,6 +7,10 @@
  * (`*`, `?`, `[...]`); brace alternatives are written as separate items. Every item says `why` it is read and
  * which checks (rule ids from domain-knowledge §1) consume it.
  */
+import { SYSTEM_UNIT_PATH, unitSearchPaths } from '../facts/common/systemd';
+import { CPUIDLE_DIR, HALTPOLL_DEFAULTS, HALTPOLL_PARAM_DIR } from '../facts/guest/cpuidle';
+import { QGA_DEFAULT_CONFIG } from '../facts/guest/qga';
+import { QGA_BINARIES, QGA_ENV_FILES, QGA_UNIT, TPM_PCR_BANK_DIRS } from '../facts/guest/build';
 
 /** Read content + stat of a regular file (symlinks are followed inside the target root; non-regular files are never read). */
 export interface FileItem {
@@ -232,51 +236,90 @@ export const HOST_MANIFEST: readonly ManifestItem[] = [
   { kind: 'glob', pattern: '/etc/libvirt/qemu/autostart/*', read: 'link', why: 'autostarted domains', checks: ['HOST-HP-002', 'HOST-VFIO-003', 'HOST-CPU-002'] },
 ];
 
+/**
+ * Guest evidence: exactly what `buildGuestFacts` (src/facts/guest/build.ts, evidence list in model.ts) reads, so that
+ * nothing it looks up is silently "missing" because it was never collected (test/collect/guest-manifest.test.ts
+ * proves both directions on the fixture guests). Paths named by target data (a unit's EnvironmentFile= other than the
+ * known ones, a QGA_CONF / -c config path) cannot be declared in advance: `scanGuestBundle` reports the qemu-ga
+ * facts as not evaluated when the builder needs such a path.
+ */
+const QGA_CHECKS = ['GUEST-QGA-001', 'GUEST-QGA-002', 'GUEST-QGA-003', 'GUEST-QGA-004', 'GUEST-QGA-005', 'GUEST-QGA-006'];
+const TPM_CHECKS = ['GUEST-TPM-001', 'GUEST-TPM-002', 'GUEST-TPM-003', 'GUEST-TPM-004', 'GUEST-TPM-005'];
+const QGA_UNIT_PATHS = unitSearchPaths(QGA_UNIT, SYSTEM_UNIT_PATH);
+
 export const GUEST_MANIFEST: readonly ManifestItem[] = [
   { kind: 'command', id: 'id.u', requires: ['id'], script: 'id -u', liveOnly: false, needsRoot: false, why: 'whether the collector ran as root' },
-  { kind: 'command', id: 'uname', requires: ['uname'], script: 'uname -r -m', liveOnly: true, needsRoot: false, why: 'kernel release (selects /boot/config-<release>) and architecture', checks: ['GUEST-PVSPIN-001', 'GUEST-HPOLL-003'] },
-  { kind: 'file', path: '/proc/cmdline', why: 'cpuidle_haltpoll.force, haltpoll.enable, arm_pvspin', checks: ['GUEST-HPOLL-001', 'GUEST-HPOLL-003', 'GUEST-PVSPIN-001'] },
+  { kind: 'command', id: 'uname.machine', requires: ['uname'], script: 'uname -m', liveOnly: true, needsRoot: false, why: 'architecture (arm64 needs haltpoll.enable=Y; arm_pvspin)', checks: ['GUEST-HPOLL-003', 'GUEST-PVSPIN-001'] },
+  { kind: 'command', id: 'uname.release', requires: ['uname'], script: 'uname -r', liveOnly: true, needsRoot: false, why: 'kernel release: selects /boot/config-<release>', checks: ['GUEST-PVSPIN-001'] },
+  { kind: 'file', path: '/proc/cmdline', why: 'cpuidle_haltpoll.force, haltpoll.enable, arm_pvspin, nopvspin', checks: ['GUEST-HPOLL-001', 'GUEST-HPOLL-003', 'GUEST-PVSPIN-001'] },
 
-  // qemu-guest-agent
-  { kind: 'procs', comms: ['qemu-ga'], files: ['cmdline'], why: 'argv of the running agent (NUL-separated)', checks: ['GUEST-QGA-001', 'GUEST-QGA-005'] },
-  ...SYSTEMD_DIRS.flatMap((d): ManifestItem[] => [
-    { kind: 'glob', pattern: `${d}/qemu-guest-agent.service`, read: 'file', why: 'agent unit ExecStart=, EnvironmentFile=', checks: ['GUEST-QGA-001', 'GUEST-QGA-006'] },
-    { kind: 'glob', pattern: `${d}/qemu-guest-agent.service.d/*.conf`, read: 'file', why: 'agent unit drop-ins', checks: ['GUEST-QGA-001', 'GUEST-QGA-006'] },
+  // qemu-guest-agent: binary, unit (every directory of systemd's search path, drop-ins, masking), environment files,
+  // config file, the running process, and what the installed agent knows.
+  ...QGA_BINARIES.map((p): ManifestItem => ({ kind: 'stat', path: p, why: 'qemu-ga installed?', checks: QGA_CHECKS })),
+  ...QGA_UNIT_PATHS.unitFiles.map((p): ManifestItem => ({ kind: 'file', path: p, why: 'agent unit: ExecStart=, EnvironmentFile= (a link to /dev/null masks it); mode', checks: QGA_CHECKS })),
+  ...QGA_UNIT_PATHS.dropinDirs.flatMap((d): ManifestItem[] => [
+    { kind: 'dir', path: d, why: 'agent unit drop-in directory', checks: ['GUEST-QGA-001', 'GUEST-QGA-006'] },
+    { kind: 'glob', pattern: `${d}/*.conf`, read: 'file', why: 'agent unit drop-ins (ExecStart= overrides, Environment=); mode', checks: ['GUEST-QGA-001', 'GUEST-QGA-006'] },
   ]),
-  { kind: 'glob', pattern: '/etc/systemd/system/*.wants/qemu-guest-agent.service', read: 'link', why: 'agent enabled' },
-  { kind: 'file', path: '/etc/qemu/qemu-ga.conf', why: 'agent config: block-rpcs / allow-rpcs', checks: ['GUEST-QGA-003', 'GUEST-QGA-006'] },
-  { kind: 'file', path: '/etc/sysconfig/qemu-ga', why: 'BLACKLIST_RPC / FILTER_RPC_ARGS / QEMU_GA_ARGS (RHEL, openEuler)', checks: ['GUEST-QGA-004', 'GUEST-QGA-006'] },
-  { kind: 'file', path: '/etc/default/qemu-guest-agent', why: 'agent environment (Debian)', checks: ['GUEST-QGA-004'] },
-  { kind: 'command', id: 'qemu-ga.version', requires: ['qemu-ga'], script: 'qemu-ga -V', liveOnly: true, needsRoot: false, why: 'agent version: --blacklist removed in 9.1, --allow-rpcs since 8.1', checks: ['GUEST-QGA-005'] },
+  ...QGA_ENV_FILES.map((p): ManifestItem => ({ kind: 'file', path: p, why: 'EnvironmentFile= of the agent unit: BLACKLIST_RPC / FILTER_RPC_ARGS / QEMU_GA_ARGS; mode', checks: ['GUEST-QGA-001', 'GUEST-QGA-004', 'GUEST-QGA-006'] })),
+  { kind: 'file', path: QGA_DEFAULT_CONFIG, why: 'agent config: block-rpcs / allow-rpcs / blacklist; mode', checks: ['GUEST-QGA-002', 'GUEST-QGA-003', 'GUEST-QGA-006'] },
+  { kind: 'command', id: 'qemu-ga.pids', requires: ['pgrep'], script: 'pgrep -x qemu-ga', liveOnly: true, needsRoot: false, why: 'pids of the running agent (exit 1: not running)', checks: QGA_CHECKS },
+  { kind: 'procs', comms: ['qemu-ga'], files: ['cmdline'], why: 'argv of the running agent (NUL-separated; the process list is matched by comm like pgrep -x)', checks: ['GUEST-QGA-001', 'GUEST-QGA-002', 'GUEST-QGA-005'] },
+  { kind: 'command', id: 'qemu-ga.version', requires: ['qemu-ga'], script: 'qemu-ga -V', liveOnly: true, needsRoot: false, why: 'agent version: --blacklist removed in 9.1, --allow-rpcs since 8.1', checks: ['GUEST-QGA-005', 'GUEST-QGA-001'] },
+  { kind: 'command', id: 'qemu-ga.rpcs', requires: ['qemu-ga'], script: "qemu-ga -b '?'", liveOnly: true, needsRoot: false, why: 'the RPC names the installed agent knows (list entries naming no RPC have no effect)', checks: ['GUEST-QGA-002'] },
 
   // TPM
-  { kind: 'file', path: '/sys/class/tpm/tpm0/tpm_version_major', why: 'TPM version', checks: ['GUEST-TPM-001'] },
-  { kind: 'glob', pattern: '/sys/class/tpm/tpm0/pcr-*/*', read: 'file', why: 'PCR values from sysfs (Linux >= 5.12)', checks: ['GUEST-TPM-002', 'GUEST-TPM-003', 'GUEST-TPM-004'] },
-  { kind: 'stat', path: '/dev/tpm0', why: 'TPM device present', checks: ['GUEST-TPM-001'] },
+  { kind: 'dir', path: '/sys/class/tpm', why: 'TPM devices the kernel registered', checks: TPM_CHECKS },
+  { kind: 'file', path: '/sys/class/tpm/tpm0/tpm_version_major', why: 'TPM version (Linux >= 5.6)', checks: ['GUEST-TPM-001'] },
+  { kind: 'link', path: '/sys/class/tpm/tpm0/device/driver', why: 'kernel driver bound to tpm0 (tpm_crb, tpm_tis)', checks: ['GUEST-TPM-001'] },
+  { kind: 'stat', path: '/dev/tpm0', why: 'TPM character device present', checks: ['GUEST-TPM-001'] },
   { kind: 'stat', path: '/dev/tpmrm0', why: 'TPM resource manager device present', checks: ['GUEST-TPM-001'] },
-  { kind: 'file', path: '/proc/modules', why: 'tpm_tis / tpm_crb / haltpoll modules loaded', checks: ['GUEST-TPM-001', 'GUEST-HPOLL-001'] },
-  { kind: 'command', id: 'tpm2_pcrread', requires: ['tpm2_pcrread'], script: 'tpm2_pcrread', liveOnly: true, needsRoot: false, why: 'PCR banks and values (measured boot)', checks: ['GUEST-TPM-002', 'GUEST-TPM-003', 'GUEST-TPM-004'] },
+  { kind: 'file', path: '/proc/modules', why: 'tpm_tis / tpm_crb modules loaded', checks: ['GUEST-TPM-001'] },
+  ...TPM_PCR_BANK_DIRS.map((bank): ManifestItem => ({ kind: 'glob', pattern: `/sys/class/tpm/tpm0/pcr-${bank}/[0-9]*`, read: 'file', why: `${bank} PCR values from sysfs (Linux >= 5.12; used when tpm2-tools is missing)`, checks: ['GUEST-TPM-002', 'GUEST-TPM-003', 'GUEST-TPM-004'] })),
+  { kind: 'command', id: 'tpm2_pcrread', requires: ['tpm2_pcrread'], script: 'tpm2_pcrread', liveOnly: true, needsRoot: false, why: 'PCR banks and values, tpm2-tools 4/5 (measured boot)', checks: ['GUEST-TPM-002', 'GUEST-TPM-003', 'GUEST-TPM-004', 'GUEST-TPM-005'] },
+  { kind: 'command', id: 'tpm2_pcrlist', requires: ['tpm2_pcrlist'], script: 'tpm2_pcrlist', liveOnly: true, needsRoot: false, why: 'PCR banks and values, tpm2-tools 3.x (only installed where tpm2_pcrread is not)', checks: ['GUEST-TPM-002', 'GUEST-TPM-003', 'GUEST-TPM-004', 'GUEST-TPM-005'] },
 
   // idle / haltpoll / pvspin
-  { kind: 'file', path: '/sys/devices/system/cpu/cpuidle/current_driver', why: 'active cpuidle driver (haltpoll?)', checks: ['GUEST-HPOLL-001'] },
-  { kind: 'file', path: '/sys/devices/system/cpu/cpuidle/current_governor_ro', why: 'active cpuidle governor', checks: ['GUEST-HPOLL-001'] },
-  { kind: 'glob', pattern: '/sys/module/haltpoll/parameters/*', read: 'file', why: 'guest halt-polling parameters', checks: ['GUEST-HPOLL-002'] },
-  { kind: 'glob', pattern: '/sys/module/cpuidle_haltpoll/parameters/*', read: 'file', why: 'cpuidle-haltpoll module parameters', checks: ['GUEST-HPOLL-001'] },
-  { kind: 'command', id: 'dmesg', requires: ['dmesg'], script: 'dmesg', liveOnly: true, needsRoot: true, why: 'PV spinlock messages', checks: ['GUEST-PVSPIN-001', 'DOM-HPOLL-003'] },
-  { kind: 'file', path: '/var/log/kern.log', fromEnd: true, why: 'kernel log when dmesg is not available (last 4 MiB)', checks: ['GUEST-PVSPIN-001'] },
-  { kind: 'glob', pattern: '/boot/config-*', read: 'file', why: 'CONFIG_PARAVIRT_SPINLOCKS (the one matching uname -r is used)', checks: ['GUEST-PVSPIN-001'] },
+  ...['current_driver', 'current_governor_ro', 'current_governor'].map((f): ManifestItem => ({ kind: 'file', path: `${CPUIDLE_DIR}/${f}`, why: 'active cpuidle driver / governor (haltpoll?)', checks: ['GUEST-HPOLL-001'] })),
+  ...Object.keys(HALTPOLL_DEFAULTS).map((f): ManifestItem => ({ kind: 'file', path: `${HALTPOLL_PARAM_DIR}/${f}`, why: 'guest halt-polling parameter', checks: ['GUEST-HPOLL-002'] })),
+  { kind: 'command', id: 'dmesg', requires: ['dmesg'], script: 'dmesg', liveOnly: true, needsRoot: true, why: 'PV spinlock messages (kvm-guest: PV spinlocks enabled / arm-pv: PV qspinlocks enabled)', checks: ['GUEST-PVSPIN-001'] },
+  { kind: 'glob', pattern: '/boot/config-*', read: 'file', why: 'CONFIG_PARAVIRT_SPINLOCKS (the one for `uname -r` is used; the release is known only after collection)', checks: ['GUEST-PVSPIN-001'] },
 
   // topology / NUMA
   { kind: 'file', path: '/sys/devices/system/cpu/online', why: 'online vCPUs', checks: ['GUEST-TOPO-001'] },
-  ...['physical_package_id', 'die_id', 'cluster_id', 'core_id', 'thread_siblings_list', 'core_siblings_list'].map(
+  ...['physical_package_id', 'die_id', 'cluster_id', 'core_id', 'thread_siblings_list'].map(
     (f): ManifestItem => ({ kind: 'glob', pattern: `/sys/devices/system/cpu/cpu[0-9]*/topology/${f}`, read: 'file', why: 'guest-visible CPU topology', checks: ['GUEST-TOPO-001'] }),
   ),
-  { kind: 'glob', pattern: '/sys/devices/system/node/node*/cpulist', read: 'file', why: 'guest NUMA nodes', checks: ['GUEST-NUMA-001'] },
-  { kind: 'glob', pattern: '/sys/bus/pci/devices/*/numa_node', read: 'file', why: 'NUMA node exposed for passthrough devices', checks: ['GUEST-NUMA-001'] },
+  { kind: 'file', path: '/sys/devices/system/node/online', why: 'guest NUMA nodes', checks: ['GUEST-NUMA-001'] },
+  { kind: 'dir', path: '/sys/bus/pci/devices', why: 'PCI devices of the guest', checks: ['GUEST-NUMA-001'] },
+  ...['numa_node', 'class', 'vendor', 'device'].map((f): ManifestItem => ({ kind: 'glob', pattern: `/sys/bus/pci/devices/*/${f}`, read: 'file', why: 'NUMA node exposed for passthrough devices (class/vendor/device tell emulated from passed-through)', checks: ['GUEST-NUMA-001'] })),
 ];
 
-export function manifestFor(kind: 'host' | 'guest'): readonly ManifestItem[] {
-  return kind === 'host' ? HOST_MANIFEST : GUEST_MANIFEST;
+/**
+ * Optional host item (`scan host --guests`): ask the agent of every running domain that has a qemu-ga channel which
+ * RPCs it has enabled. The domain name reaches the shell only as "$1". Results: `virsh.guest-info:<domain>`.
+ */
+export const HOST_GUEST_AGENT_ITEM: ManifestItem = {
+  kind: 'command',
+  id: 'virsh.guest-info',
+  requires: ['virsh'],
+  each: `virsh -c qemu:///system list --name | while IFS= read -r d; do [ -n "$d" ] || continue; if virsh -c qemu:///system dumpxml -- "$d" 2>/dev/null | grep -q 'org\\.qemu\\.guest_agent\\.0'; then printf '%s\\n' "$d"; fi; done`,
+  script: `virsh -c qemu:///system qemu-agent-command --timeout 10 -- "$1" '{"execute":"guest-info"}'`,
+  liveOnly: true,
+  needsRoot: false,
+  timeoutSec: 30,
+  why: "RPCs each running domain's qemu-ga has enabled (its own guest-info reply), for domains with an org.qemu.guest_agent.0 channel",
+  checks: ['GUEST-QGA-002'],
+};
+
+export interface ManifestOptions {
+  /** Host: add HOST_GUEST_AGENT_ITEM (`scan host --guests`). */
+  guestAgents?: boolean;
+}
+
+export function manifestFor(kind: 'host' | 'guest', options: ManifestOptions = {}): readonly ManifestItem[] {
+  if (kind === 'guest') return GUEST_MANIFEST;
+  return options.guestAgents ? [...HOST_MANIFEST, HOST_GUEST_AGENT_ITEM] : HOST_MANIFEST;
 }
 
 /** A one-line description of what an item reads, for `collect --list` and error messages. */

@@ -1,4 +1,6 @@
 import type { EvidenceBundle } from '../collect/evidence';
+import { GUEST_MANIFEST, type ManifestItem } from '../collect/manifest';
+import type { DomainFacts } from '../facts/domain/model';
 import { buildGuestFacts, guestFactsFromAgentInfo, type GuestFactsResult } from '../facts/guest/build';
 import type { Rule } from './generated/rule';
 import type { TargetRef } from './findings';
@@ -7,9 +9,101 @@ import { ScanAccumulator, type RuleSelection } from './scan';
 /** Evaluates guest-scope rules against one guest's evidence bundle (`scan guest`, local / --root / ssh / snapshot). */
 export function scanGuestBundle(acc: ScanAccumulator, bundle: EvidenceBundle): GuestFactsResult {
   const target: TargetRef = { kind: 'guest', name: bundle.target.name };
-  const facts = buildGuestFacts(bundle);
+  const facts = buildGuestFactsChecked(bundle);
   acc.evaluate(['guest'], { target, vars: { guest: facts.guest }, unknown: facts.unknown });
   return facts;
+}
+
+/**
+ * `buildGuestFacts`, plus: a file the builder needed that the bundle does not hold and that the guest manifest
+ * cannot collect (a path named by the guest's own configuration: an unusual `EnvironmentFile=`, a `QGA_CONF` / `-c`
+ * config path) makes the qemu-ga facts unknown instead of silently "missing". Only qemu-ga reads such paths.
+ */
+export function buildGuestFactsChecked(bundle: EvidenceBundle): GuestFactsResult {
+  const traced = traceEvidenceReads(bundle);
+  const facts = buildGuestFacts(traced.bundle);
+  const uncollected = [...traced.reads.files].filter((p) => !(p in bundle.files) && !manifestCovers(GUEST_MANIFEST, 'files', p)).sort();
+  if (uncollected.length && facts.unknown['guest.qga'] === undefined)
+    facts.unknown['guest.qga'] = `${uncollected.join(', ')}: named by the guest's qemu-ga configuration but outside what vmaudit collects (not read)`;
+  return facts;
+}
+
+export interface EvidenceReads {
+  /** Keys looked up by name (present or not). */
+  files: Set<string>;
+  dirs: Set<string>;
+  commands: Set<string>;
+  /** Present keys seen only by enumerating a section (`Object.entries(bundle.files)`). */
+  enumerated: { files: Set<string>; dirs: Set<string>; commands: Set<string> };
+}
+
+/** A view of `bundle` that records which evidence keys a (pure) fact builder reads. */
+export function traceEvidenceReads(bundle: EvidenceBundle): { bundle: EvidenceBundle; reads: EvidenceReads } {
+  const reads: EvidenceReads = { files: new Set(), dirs: new Set(), commands: new Set(), enumerated: { files: new Set(), dirs: new Set(), commands: new Set() } };
+  const wrap = <T extends object>(section: 'files' | 'dirs' | 'commands', target: T): T => {
+    // Object.entries() asks for each key's descriptor right before reading it; a plain lookup does not.
+    let described: string | symbol | undefined;
+    return new Proxy(target, {
+      getOwnPropertyDescriptor(t, k) {
+        described = k;
+        return Reflect.getOwnPropertyDescriptor(t, k);
+      },
+      get(t, k, r) {
+        if (typeof k === 'string') {
+          if (described === k) reads.enumerated[section].add(k);
+          else reads[section].add(k);
+        }
+        described = undefined;
+        return Reflect.get(t, k, r);
+      },
+    });
+  };
+  return { bundle: { ...bundle, files: wrap('files', bundle.files), dirs: wrap('dirs', bundle.dirs), commands: wrap('commands', bundle.commands) }, reads };
+}
+
+/** sh pattern (`*`, `?`, `[...]`, `[!...]`; never across `/`) → RegExp. */
+function globRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end === -1) re += '\\[';
+      else {
+        let body = pattern.slice(i + 1, end);
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Whether `items` declare the evidence key `key` of `section` (a path, a glob match, a per-process file, a command id). */
+export function manifestCovers(items: readonly ManifestItem[], section: 'files' | 'dirs' | 'commands', key: string): boolean {
+  return items.some((it) => {
+    switch (it.kind) {
+      case 'file':
+      case 'stat':
+      case 'link':
+        return section === 'files' && it.path === key;
+      case 'dir':
+        return section === 'dirs' && it.path === key;
+      case 'glob':
+        return section === 'files' && globRegExp(it.pattern).test(key);
+      case 'procs': {
+        const m = /^\/proc\/\d+\/(.+)$/.exec(key);
+        return section === 'files' && m !== null && (m[1] === 'comm' || it.files.includes(m[1]));
+      }
+      case 'stat-var':
+        return false;
+      case 'command':
+        return section === 'commands' && (key === it.id || (it.each !== undefined && key.startsWith(`${it.id}:`)));
+    }
+  });
 }
 
 /**
@@ -27,7 +121,7 @@ export interface AgentReply {
   error?: string;
 }
 
-export function scanGuestAgentInfo(acc: ScanAccumulator, domainName: string, reply: AgentReply): GuestFactsResult | undefined {
+export function scanGuestAgentInfo(acc: ScanAccumulator, domainName: string, reply: AgentReply, domain?: DomainFacts | null): GuestFactsResult | undefined {
   const target: TargetRef = { kind: 'guest', name: domainName };
   if (reply.noChannel) {
     acc.addError({ target, kind: 'no-agent-channel', message: `domain ${domainName} has no qemu-ga channel (org.qemu.guest_agent.0): its agent cannot be audited from the host` });
@@ -38,8 +132,43 @@ export function scanGuestAgentInfo(acc: ScanAccumulator, domainName: string, rep
     return undefined;
   }
   const facts = guestFactsFromAgentInfo(domainName, reply.json);
+  if (domain) crossCheckTpm(facts, domain);
   acc.evaluate(['guest'], { target, vars: { guest: facts.guest }, unknown: facts.unknown });
   return facts;
+}
+
+/**
+ * Cross-checks a guest's TPM facts with its domain's `<tpm>` elements, when both are known (in place):
+ * - guest TPM unknown (host side: guest-info says nothing about devices) and the domain defines no `<tpm>`: the guest
+ *   cannot have one, so `guest.tpm` becomes "absent", located at the domain definition (GUEST-TPM-001 evaluates);
+ * - guest TPM unknown and the domain defines one: stays unknown, the reason names the `<tpm>` (only an in-guest scan
+ *   tells whether the guest kernel binds it);
+ * - guest TPM known: a guest that sees no TPM although the domain defines one (driver not bound), or sees one although
+ *   the domain defines none (the evidence is not from this domain), is recorded as a guest problem.
+ */
+export function crossCheckTpm(facts: GuestFactsResult, domain: DomainFacts): void {
+  const g = facts.guest;
+  const tpm = domain.tpms[0];
+  const where = (l: { file: string; line: number }) => `${l.file}:${l.line}`;
+  if (g.tpm === null) {
+    if (tpm) {
+      if (facts.unknown['guest.tpm'] !== undefined)
+        facts.unknown['guest.tpm'] = `the domain defines <tpm model='${tpm.model ?? '?'}'> (backend ${tpm.backendType ?? '?'} ${tpm.backendVersion ?? ''}) at ${where(tpm.loc)}; whether the guest binds it is visible only in the guest (vmaudit scan guest)`;
+      return;
+    }
+    const loc = domain.loc;
+    g.tpm = { present: false, devices: [], versionMajor: null, devTpm0: false, devTpmrm0: false, driver: null, modules: [], toolsInstalled: null, pcrs: null, loc, key: 'tpm' };
+    delete facts.unknown['guest.tpm'];
+    facts.unknown['guest.tpm.pcrs'] = `the domain defines no <tpm> (${domain.file})`;
+    return;
+  }
+  const mismatch =
+    tpm && !g.tpm.present
+      ? `the domain defines <tpm model='${tpm.model ?? '?'}'> at ${where(tpm.loc)} but the guest sees no TPM: the guest kernel has no tpm_tis / tpm_crb driver for it`
+      : !tpm && g.tpm.present
+        ? `the guest sees a TPM but its domain (${domain.file}) defines no <tpm>: the evidence does not belong to this domain`
+        : undefined;
+  if (mismatch) g.problems.push({ code: 'guest.tpm-domain-mismatch', level: 'warning', message: mismatch, loc: tpm?.loc ?? g.tpm.loc, key: 'tpm-domain-mismatch' });
 }
 
 export function scanGuestBundles(bundles: readonly EvidenceBundle[], rules: readonly Rule[], selection?: RuleSelection) {

@@ -288,7 +288,11 @@ describe('the real manifests on this machine (live)', () => {
     expect(problems).toEqual([]);
     expect(b.files['/proc/cmdline']).toMatchObject({ state: 'ok', content: readFileSync('/proc/cmdline', 'utf8') });
     expect(b.commands['id.u']).toMatchObject({ state: 'ok', exitCode: 0, stdout: `${process.getuid?.()}\n` });
-    expect(b.commands.uname.stdout).toBe(`${execFileSync('uname', ['-r', '-m']).toString()}`);
+    if (kind === 'host') expect(b.commands.uname.stdout).toBe(`${execFileSync('uname', ['-r', '-m']).toString()}`);
+    else {
+      expect(b.commands['uname.machine'].stdout).toBe(`${execFileSync('uname', ['-m']).toString()}`);
+      expect(b.commands['uname.release'].stdout).toBe(`${execFileSync('uname', ['-r']).toString()}`);
+    }
     expect(b.files[`/proc/${process.pid}/comm`]).toMatchObject({ state: 'ok' });
   });
 

@@ -1,4 +1,5 @@
-import { Command } from '@oclif/core';
+import { Command, Flags } from '@oclif/core';
+import { manifestFor } from '../../collect/manifest';
 import { reportFlags } from '../../cli/output';
 import { runScan } from '../../cli/scan';
 import { libvirtAbsence, scanEvidenceSources } from '../../cli/evidence-scan';
@@ -15,18 +16,32 @@ domain and cross (host × domain) rules. A target that cannot be scanned is repo
     '<%= config.bin %> <%= command.id %> --root /mnt/hv01',
     '<%= config.bin %> <%= command.id %> --snapshot hv01.snapshot.json --format sarif --output hv01.sarif',
     '<%= config.bin %> <%= command.id %> --target ssh://auditor@hv01.example:22 --sudo',
+    'sudo <%= config.bin %> <%= command.id %> --guests',
     '<%= config.bin %> <%= command.id %> --inventory inventory.ini --limit kvm_hosts --concurrency 32 --format sarif --output fleet.sarif',
   ];
-  static override flags = { ...sourceFlags, ...reportFlags };
+  static override flags = {
+    ...sourceFlags,
+    ...reportFlags,
+    guests: Flags.boolean({
+      summary: "Also ask each running domain's qemu-ga which RPCs it has enabled (virsh qemu-agent-command guest-info) and audit the answers as guests <host>/<domain>.",
+    }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ScanHost);
     await runScan(this, flags, async (rules, selection) => {
       let absent: string | undefined;
-      const scanned = await scanEvidenceSources('host', flags, rules, (acc, bundle) => {
-        if (bundle.target.transport === 'local') absent = libvirtAbsence(bundle);
-        if (!absent) scanHostBundle(acc, bundle);
-      }, selection);
+      const scanned = await scanEvidenceSources(
+        'host',
+        flags,
+        rules,
+        (acc, bundle) => {
+          if (bundle.target.transport === 'local') absent = libvirtAbsence(bundle);
+          if (!absent) scanHostBundle(acc, bundle, { guests: flags.guests });
+        },
+        selection,
+        manifestFor('host', { guestAgents: flags.guests }),
+      );
       if (!absent) return scanned.result;
       process.stdout.write(`Nothing to audit on this machine: ${absent}.\nvmaudit audits KVM/libvirt hosts; to audit another host use --target, --root or --snapshot (see \`vmaudit scan host --help\`).\n`);
       return undefined;
