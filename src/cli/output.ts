@@ -1,11 +1,8 @@
 import * as fs from 'node:fs';
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type { ScanResult } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { gateFindings, type FailOn, type ReportContext } from '../report/common';
-import { toJsonReport } from '../report/json';
-import { toSarif } from '../report/sarif';
-import { toText } from '../report/text';
 
 export const EXIT = { OK: 0, GATE_FAILED: 1, USAGE: 2, TARGETS_FAILED: 3 } as const;
 
@@ -36,13 +33,14 @@ export interface ReportFlags {
 
 export function render(ctx: ReportContext, flags: ReportFlags): string {
   switch (flags.format as Format) {
+    // Reporters are loaded on demand: a run needs one of them.
     case 'json':
-      return JSON.stringify(toJsonReport(ctx), null, 2) + '\n';
+      return JSON.stringify((require('../report/json') as typeof import('../report/json')).toJsonReport(ctx), null, 2) + '\n';
     case 'sarif':
-      return JSON.stringify(toSarif(ctx), null, 2) + '\n';
+      return JSON.stringify((require('../report/sarif') as typeof import('../report/sarif')).toSarif(ctx), null, 2) + '\n';
     default: {
       const color = flags.color ?? (!flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR);
-      return toText(ctx, { color, verbose: flags.verbose });
+      return (require('../report/text') as typeof import('../report/text')).toText(ctx, { color, verbose: flags.verbose });
     }
   }
 }

@@ -21,17 +21,20 @@ export class ScanAccumulator {
   private readonly errors: TargetError[] = [];
   private readonly passed: { ruleId: string; target: TargetRef }[] = [];
   private readonly targets = new Map<string, TargetRef>();
-  private readonly compiled: CompiledRule[];
+  /** Selected rules; their CEL is compiled on first use, so a domain scan never compiles guest or host rules. */
+  private readonly selected: Rule[];
+  private readonly compiled: (CompiledRule | undefined)[];
 
   constructor(
     rules: readonly Rule[],
     private readonly selection: RuleSelection = ALL_RULES,
   ) {
-    this.compiled = rules.filter((r) => selection.enabled(r)).map((r) => new CompiledRule(r));
+    this.selected = rules.filter((r) => selection.enabled(r));
+    this.compiled = new Array<CompiledRule | undefined>(this.selected.length);
   }
 
   get rules(): Rule[] {
-    return this.compiled.map((c) => c.rule);
+    return [...this.selected];
   }
 
   addTarget(t: TargetRef): void {
@@ -47,8 +50,9 @@ export class ScanAccumulator {
   evaluate(scopes: readonly ScopeName[], ctx: EvalContext): void {
     this.addTarget(ctx.target);
     const seen = new Map<string, number>();
-    for (const cr of this.compiled) {
-      if (!scopes.includes(cr.rule.scope)) continue;
+    for (let i = 0; i < this.selected.length; i++) {
+      if (!scopes.includes(this.selected[i].scope)) continue;
+      const cr = (this.compiled[i] ??= new CompiledRule(this.selected[i]));
       const settings = this.selection.settings(cr.rule);
       const out = evaluateRule(cr, ctx, settings);
       if (out.status === 'fail') {

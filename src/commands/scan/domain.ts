@@ -1,4 +1,6 @@
-import { Args, Command } from '@oclif/core';
+// Subpath imports: the @oclif/core index loads help, ux and semver, which a command run does not need.
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
 import { EXIT, emit, reportFlags } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
 import { scanDomainFiles } from '../../engine/scan-domains';
