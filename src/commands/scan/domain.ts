@@ -1,6 +1,7 @@
 // Subpath imports: the @oclif/core index loads help, ux and semver, which a command run does not need.
 import * as Args from '@oclif/core/args';
 import { Command } from '@oclif/core/command';
+import { parseManyArgs } from '../../cli/argv';
 import { EXIT, emit, reportFlags } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
 import { scanDomainFiles } from '../../engine/scan-domains';
@@ -20,7 +21,8 @@ export default class ScanDomain extends Command {
   static override flags = { ...reportFlags };
 
   async run(): Promise<void> {
-    const { argv, flags } = await this.parse(ScanDomain);
+    // Batches of thousands of files: oclif's parser alone would be quadratic in their number.
+    const { argv, flags } = await parseManyArgs(this.argv, ScanDomain.flags, (a) => this.parse(ScanDomain, a));
     const { rules, errors } = loadRulesOrExplain(flags.rules);
     if (errors.length) {
       for (const e of errors) process.stderr.write(`vmaudit: invalid rule: ${e}\n`);
