@@ -14,6 +14,15 @@ export const ALL_RULES: RuleSelection = { name: 'default', enabled: () => true, 
 /** Which rule scopes run against which context. */
 export type ScopeName = Rule['scope'];
 
+/** The raw, unsorted contents of an accumulator: what a worker thread sends back (structured-cloneable). */
+export interface AccumulatorState {
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+  errors: TargetError[];
+  passed: { ruleId: string; target: TargetRef }[];
+  targets: TargetRef[];
+}
+
 /** Accumulates the results of evaluating rules over many targets, in any order; `result()` sorts them. */
 export class ScanAccumulator {
   private readonly findings: Finding[] = [];
@@ -65,6 +74,28 @@ export class ScanAccumulator {
       } else if (out.status === 'not-evaluated') this.notEvaluated.push(out.notEvaluated);
       else this.passed.push({ ruleId: cr.rule.id, target: ctx.target });
     }
+  }
+
+  /** Hands over everything accumulated so far and starts empty again (rules stay compiled). */
+  takeState(): AccumulatorState {
+    const state: AccumulatorState = {
+      findings: this.findings.splice(0),
+      notEvaluated: this.notEvaluated.splice(0),
+      errors: this.errors.splice(0),
+      passed: this.passed.splice(0),
+      targets: [...this.targets.values()],
+    };
+    this.targets.clear();
+    return state;
+  }
+
+  /** Adds another accumulator's state; result() sorts everything, so the order of absorbing does not matter. */
+  absorb(state: AccumulatorState): void {
+    for (const t of state.targets) this.addTarget(t);
+    for (const f of state.findings) this.findings.push(f);
+    for (const n of state.notEvaluated) this.notEvaluated.push(n);
+    for (const e of state.errors) this.errors.push(e);
+    for (const p of state.passed) this.passed.push(p);
   }
 
   result(): ScanResult {

@@ -4,7 +4,7 @@ import { Command } from '@oclif/core/command';
 import { parseManyArgs } from '../../cli/argv';
 import { EXIT, emit, reportFlags } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
-import { scanDomainFiles } from '../../engine/scan-domains';
+import { scanDomainFilesParallel } from '../../engine/scan-parallel';
 
 export default class ScanDomain extends Command {
   static override summary = 'Audit libvirt domain XML files';
@@ -28,7 +28,7 @@ export default class ScanDomain extends Command {
       for (const e of errors) process.stderr.write(`vmaudit: invalid rule: ${e}\n`);
       this.exit(EXIT.USAGE);
     }
-    const result = scanDomainFiles(argv as string[], rules.map((r) => r.rule));
+    const result = await scanDomainFilesParallel(argv as string[], rules.map((r) => r.rule));
     for (const e of result.errors) process.stderr.write(`vmaudit: ${e.message}\n`);
     const code = emit(result, flags);
     if (code !== 0) this.exit(code);
