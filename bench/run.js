@@ -68,23 +68,31 @@ function main() {
   // (a) + (b): alternate baseline and vmaudit runs so that machine noise hits both alike.
   const base = [];
   const audit = [];
+  const baseCpu = [];
+  const auditCpu = [];
   const rss = [];
+  const loadBefore = os.loadavg()[0];
   let reportSha;
   for (let i = 0; i < RUNS; i++) {
     process.stderr.write(`batch run ${i + 1}/${RUNS}...\n`);
-    const b = timed(process.execPath, [path.join(__dirname, 'baseline-parse.js'), ...files]);
+    fs.rmSync(probe, { force: true });
+    const b = timed(process.execPath, ['--require', path.join(__dirname, 'probe.js'), path.join(__dirname, 'baseline-parse.js'), ...files], { env });
     if (b.status !== 0) throw new Error(`baseline failed: ${b.stderr}`);
     base.push(b.ms);
+    baseCpu.push(JSON.parse(fs.readFileSync(probe, 'utf8')).cpuMs);
     fs.rmSync(probe, { force: true });
     const a = timed(process.execPath, cliArgs, { env });
     // 3 = some targets could not be scanned: the generator plants a few malformed files on purpose.
     if (a.status !== 0 && a.status !== 3) throw new Error(`vmaudit exited ${a.status}: ${a.stderr.slice(0, 2000)}`);
     audit.push(a.ms);
-    rss.push(JSON.parse(fs.readFileSync(probe, 'utf8')).maxRssKiB / 1024);
+    const p = JSON.parse(fs.readFileSync(probe, 'utf8'));
+    rss.push(p.maxRssKiB / 1024);
+    auditCpu.push(p.cpuMs);
     const s = sha(report);
     if (reportSha && s !== reportSha) throw new Error('the batch report differs between two identical runs');
     reportSha = s;
   }
+  const loadAfter = os.loadavg()[0];
   const summary = JSON.parse(fs.readFileSync(report, 'utf8')).summary;
 
   // Determinism across worker counts: one worker must give the same bytes as the default.
@@ -113,6 +121,8 @@ function main() {
 
   const results = {
     date: new Date().toISOString(),
+    // 1-minute load averages around the batch runs: wall times are only comparable on a quiet machine.
+    load: { beforeBatch: round(loadBefore, 2), afterBatch: round(loadAfter, 2), afterAll: round(os.loadavg()[0], 2) },
     machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, totalMemMiB: Math.round(os.totalmem() / 1048576) },
     input: { count: COUNT, seed: SEED, ...gen.stats },
     batch: {
@@ -122,6 +132,11 @@ function main() {
       vmauditMs: round(median(audit), 0),
       ratio: round(median(audit) / median(base), 2),
       target: 1.5,
+      // CPU time (user + system, all threads) is less sensitive to other load than wall time; the worker threads
+      // spend more CPU in total than one thread would, to finish sooner.
+      baselineCpuMs: round(median(baseCpu), 0),
+      vmauditCpuMs: round(median(auditCpu), 0),
+      cpuRatio: round(median(auditCpu) / median(baseCpu), 2),
       baselineRunsMs: base.map((x) => round(x, 0)),
       vmauditRunsMs: audit.map((x) => round(x, 0)),
       report: { sha256: reportSha, targets: summary.targets, targetsFailed: summary.targetsFailed, findings: summary.findings, notEvaluated: summary.notEvaluated },
@@ -151,10 +166,11 @@ function main() {
     ['(b) peak RSS of (a)', `${results.memory.peakRssMiB} MiB`, '', `${results.memory.peakRssMiB} MiB`, '<= 300 MiB', results.pass.memory],
     ['(c) scan domain one.xml', `${results.startup.vmauditMs} ms`, `${results.startup.nodeMs} ms (node -e 0)`, `${results.startup.ratio}x`, '<= 3x', results.pass.startup],
   ];
+  rows.splice(2, 0, ['    CPU time of (a)', `${results.batch.vmauditCpuMs} ms`, `${results.batch.baselineCpuMs} ms`, `${results.batch.cpuRatio}x`, '(info)', '']);
   if (determinism) rows.push(['report, 1 worker vs default', `${determinism.oneWorkerMs} ms`, '', determinism.identical ? 'identical' : 'DIFFERENT', 'identical', determinism.identical]);
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
   for (const r of rows) process.stdout.write(r.map((x, c) => String(x === true ? 'yes' : x === false ? 'NO' : x).padEnd(w[c])).join('  ').trimEnd() + '\n');
-  process.stdout.write(`(${os.cpus().length} CPUs, ${process.version}; medians of ${RUNS} batch and ${SINGLE_RUNS} single-file runs; written to ${path.relative(ROOT, OUT)})\n`);
+  process.stdout.write(`(${os.cpus().length} CPUs, ${process.version}, load average ${results.load.beforeBatch} → ${results.load.afterAll}; medians of ${RUNS} batch and ${SINGLE_RUNS} single-file runs; written to ${path.relative(ROOT, OUT)})\n`);
 }
 
 main();
