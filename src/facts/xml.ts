@@ -216,15 +216,6 @@ function scanName(s: string, i: number): number {
   return j;
 }
 
-/** True when every `&` in s[from, to) starts a reference the subset allows. */
-function refsOk(s: string, from: number, to: number): boolean {
-  for (let a = s.indexOf('&', from); a !== -1 && a < to; a = s.indexOf('&', a + 1)) {
-    const m = REF.exec(s.slice(a, Math.min(a + 12, to)));
-    if (!m) return false;
-  }
-  return true;
-}
-
 const allSpace = (s: string, from: number, to: number): boolean => {
   for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) return false;
   return true;
@@ -251,6 +242,18 @@ export function parseStrictSubset(s: string, file: string): XmlElement | undefin
     i = m[0].length;
   }
   const index = new LineIndex(s);
+  // The next '&' at or after the last position checked: text runs and attribute values come in document order,
+  // so one forward scan serves every check (an indexOf from each run would rescan the rest of a document).
+  let amp = s.indexOf('&');
+  /** True when every `&` in s[from, to) starts a reference the subset allows. */
+  const refsOk = (from: number, to: number): boolean => {
+    if (amp !== -1 && amp < from) amp = s.indexOf('&', from);
+    while (amp !== -1 && amp < to) {
+      if (!REF.test(s.slice(amp, Math.min(amp + 12, to)))) return false;
+      amp = s.indexOf('&', amp + 1);
+    }
+    return true;
+  };
   const rootScope: Record<string, string> = { '': '', xml: 'http://www.w3.org/XML/1998/namespace' };
   const rootCounts: Record<string, number> = {};
   const stack: OpenElement[] = [];
@@ -263,8 +266,11 @@ export function parseStrictSubset(s: string, file: string): XmlElement | undefin
       if (!top) {
         if (!allSpace(s, i, textEnd)) return undefined;
       } else {
-        if (!refsOk(s, i, textEnd)) return undefined;
-        top.run += s.slice(i, textEnd);
+        // Leading whitespace of a run is trimmed anyway: skip the usual indentation between tags.
+        if (top.run !== '' || !allSpace(s, i, textEnd)) {
+          if (!refsOk(i, textEnd)) return undefined;
+          top.run += s.slice(i, textEnd);
+        }
       }
     }
     if (lt === -1) break;
@@ -329,7 +335,7 @@ export function parseStrictSubset(s: string, file: string): XmlElement | undefin
       if (vEnd === -1) return undefined;
       const lt2 = s.indexOf('<', aEnd + 2);
       if (lt2 !== -1 && lt2 < vEnd) return undefined;
-      if (!refsOk(s, aEnd + 2, vEnd)) return undefined;
+      if (!refsOk(aEnd + 2, vEnd)) return undefined;
       const v = decodeEntities(s.slice(aEnd + 2, vEnd).trim());
       if (aName === 'xmlns' || aName.startsWith('xmlns:')) {
         if (nsScope === scope0) nsScope = { ...scope0 };
