@@ -101,9 +101,11 @@ function main() {
     process.stderr.write('determinism run with VMAUDIT_WORKERS=1...\n');
     const one = path.join(benchDir, 'report-1-worker.json');
     const args = cliArgs.map((a) => (a === report ? one : a));
+    fs.rmSync(probe, { force: true });
     const r = timed(process.execPath, args, { env: { ...env, VMAUDIT_WORKERS: '1' } });
     if (r.status !== 0 && r.status !== 3) throw new Error(`vmaudit (1 worker) exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
-    determinism = { oneWorkerMs: round(r.ms, 0), identical: sha(one) === reportSha };
+    const p = JSON.parse(fs.readFileSync(probe, 'utf8'));
+    determinism = { oneWorkerMs: round(r.ms, 0), oneWorkerCpuMs: round(p.cpuMs, 0), oneWorkerPeakRssMiB: round(p.maxRssKiB / 1024, 0), identical: sha(one) === reportSha };
   }
 
   // (c): one file, default text report, as a user runs it.
@@ -167,7 +169,10 @@ function main() {
     ['(c) scan domain one.xml', `${results.startup.vmauditMs} ms`, `${results.startup.nodeMs} ms (node -e 0)`, `${results.startup.ratio}x`, '<= 3x', results.pass.startup],
   ];
   rows.splice(2, 0, ['    CPU time of (a)', `${results.batch.vmauditCpuMs} ms`, `${results.batch.baselineCpuMs} ms`, `${results.batch.cpuRatio}x`, '(info)', '']);
-  if (determinism) rows.push(['report, 1 worker vs default', `${determinism.oneWorkerMs} ms`, '', determinism.identical ? 'identical' : 'DIFFERENT', 'identical', determinism.identical]);
+  if (determinism) {
+    rows.push(['(a) with VMAUDIT_WORKERS=1', `${determinism.oneWorkerMs} ms`, `cpu ${determinism.oneWorkerCpuMs} ms, ${determinism.oneWorkerPeakRssMiB} MiB`, `${round(determinism.oneWorkerMs / results.batch.baselineMs, 2)}x`, '(info)', '']);
+    rows.push(['report, 1 worker vs default', '', '', determinism.identical ? 'identical' : 'DIFFERENT', 'identical', determinism.identical]);
+  }
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
   for (const r of rows) process.stdout.write(r.map((x, c) => String(x === true ? 'yes' : x === false ? 'NO' : x).padEnd(w[c])).join('  ').trimEnd() + '\n');
   process.stdout.write(`(${os.cpus().length} CPUs, ${process.version}, load average ${results.load.beforeBatch} → ${results.load.afterAll}; medians of ${RUNS} batch and ${SINGLE_RUNS} single-file runs; written to ${path.relative(ROOT, OUT)})\n`);
