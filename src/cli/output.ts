@@ -1,14 +1,8 @@
 import * as fs from 'node:fs';
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type { ScanResult } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { EXIT, exitCodeFor, type FailOn, type ReportContext } from '../report/common';
-import { toJsonReport } from '../report/json';
-import { toSarif } from '../report/sarif';
-import { toHtml } from '../report/html';
-import { toJunit } from '../report/junit';
-import { toMarkdown } from '../report/markdown';
-import { colorEnabled, toText } from '../report/text';
 
 export { EXIT };
 
@@ -42,19 +36,21 @@ export interface ReportFlags {
 
 export function render(ctx: ReportContext, flags: ReportFlags): string {
   switch (flags.format as Format) {
+    // Reporters are loaded on demand: a run needs one of them.
     case 'json':
-      return JSON.stringify(toJsonReport(ctx), null, 2) + '\n';
+      return JSON.stringify((require('../report/json') as typeof import('../report/json')).toJsonReport(ctx), null, 2) + '\n';
     case 'sarif':
-      return JSON.stringify(toSarif(ctx), null, 2) + '\n';
+      return JSON.stringify((require('../report/sarif') as typeof import('../report/sarif')).toSarif(ctx), null, 2) + '\n';
     case 'html':
-      return toHtml(ctx);
+      return (require('../report/html') as typeof import('../report/html')).toHtml(ctx);
     case 'junit':
-      return toJunit(ctx);
+      return (require('../report/junit') as typeof import('../report/junit')).toJunit(ctx);
     case 'markdown':
-      return toMarkdown(ctx);
+      return (require('../report/markdown') as typeof import('../report/markdown')).toMarkdown(ctx);
     default: {
-      const color = colorEnabled({ flag: flags.color, toFile: !!flags.output, isTTY: process.stdout.isTTY === true, env: process.env });
-      return toText(ctx, { color, verbose: flags.verbose });
+      const text = require('../report/text') as typeof import('../report/text');
+      const color = text.colorEnabled({ flag: flags.color, toFile: !!flags.output, isTTY: process.stdout.isTTY === true, env: process.env });
+      return text.toText(ctx, { color, verbose: flags.verbose });
     }
   }
 }

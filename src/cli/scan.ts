@@ -6,7 +6,7 @@ import { applyWaivers, DEFAULT_POLICY, describeWaiverNote, formatPolicyError, lo
 import type { RuleSelection } from '../engine/scan';
 import { EXIT, emit, reportOnTerminal, type ReportFlags } from './output';
 import { loadRulesOrExplain } from './rules';
-import { UsageError } from './sources';
+import { UsageError } from './usage-error';
 
 export interface ScanFlags extends ReportFlags {
   rules?: string[];

@@ -9,6 +9,7 @@ import { loadDefaultConfigs } from '../collect/ssh/config';
 import { loadSnapshot } from '../collect/snapshot';
 import { DEFAULT_CONCURRENCY, runFleet, sshRunnerFor } from '../fleet/run';
 import { loadTargets, type FleetTarget } from '../fleet/targets';
+import { UsageError } from './usage-error';
 
 /**
  * Where evidence comes from, shared by `scan host` and `scan guest`: the running system (default), a mounted root,
@@ -52,7 +53,7 @@ export interface SourceFlagValues {
   'remote-root'?: string;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface SourceOptions {
   kind: 'host' | 'guest';

@@ -4,24 +4,43 @@ import type { Rule, Severity } from './generated/rule';
 import { compileExpr, compileTemplate, display, firstLine, type CompiledExpr } from './cel';
 import type { Finding, NotEvaluated, TargetRef } from './findings';
 
-/** A rule with its CEL compiled once. */
+/**
+ * A rule with its CEL compiled once. `for-each`, `where` and `assert` are compiled up front; `location`,
+ * `subject` and `message`, needed only when a subject fails, on first use (rules reaching the engine were already
+ * CEL-checked by the rule loader, at build time for the built-in ones).
+ */
 export class CompiledRule {
   readonly forEach?: CompiledExpr;
   readonly where?: CompiledExpr;
   readonly assert: CompiledExpr;
-  readonly location?: CompiledExpr;
-  readonly subject?: CompiledExpr;
-  readonly message: (ctx: Record<string, unknown>) => string;
   readonly defaults: Record<string, unknown>;
+  private lazy?: { location?: CompiledExpr; subject?: CompiledExpr; message: (ctx: Record<string, unknown>) => string };
 
   constructor(readonly rule: Rule) {
     if (rule['for-each']) this.forEach = compileExpr(rule['for-each']);
     if (rule.where) this.where = compileExpr(rule.where);
     this.assert = compileExpr(rule.assert);
-    if (rule.location) this.location = compileExpr(rule.location);
-    if (rule.subject) this.subject = compileExpr(rule.subject);
-    this.message = compileTemplate(rule.message);
     this.defaults = Object.fromEntries(Object.entries(rule.params ?? {}).map(([k, p]) => [k, p.default]));
+  }
+
+  private get onFailure() {
+    return (this.lazy ??= {
+      location: this.rule.location ? compileExpr(this.rule.location) : undefined,
+      subject: this.rule.subject ? compileExpr(this.rule.subject) : undefined,
+      message: compileTemplate(this.rule.message),
+    });
+  }
+
+  get location(): CompiledExpr | undefined {
+    return this.onFailure.location;
+  }
+
+  get subject(): CompiledExpr | undefined {
+    return this.onFailure.subject;
+  }
+
+  get message(): (ctx: Record<string, unknown>) => string {
+    return this.onFailure.message;
   }
 }
 

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { minimatch } from 'minimatch';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { createHash } from 'node:crypto';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { LineCounter, Node, parseDocument } from 'yaml';
 import type { SourceLocation } from '../util/location';
 import type { Policy, Selector, Waiver } from './generated/policy';
 import type { Rule, Severity } from './generated/rule';
@@ -61,8 +61,34 @@ export interface ResolvedPolicy {
 
 let validator: ValidateFunction | undefined;
 function policyValidator(): ValidateFunction {
-  if (!validator) validator = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(POLICY_SCHEMA_PATH, 'utf8')));
+  if (!validator) {
+    // Loaded on demand: a scan with a shipped policy reads the build-time bundle and needs neither ajv nor yaml.
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
+    validator = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(POLICY_SCHEMA_PATH, 'utf8')));
+  }
   return validator;
+}
+
+const yamlLib = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
+const minimatch = (...args: Parameters<typeof import('minimatch').minimatch>): boolean => (require('minimatch') as typeof import('minimatch')).minimatch(...args);
+
+/**
+ * Shipped policies validated at build time (`dist/policies.bundle.json`, written by scripts/build-rules-bundle.js),
+ * keyed by the sha256 of the file text: a policy file whose text matches is used without parsing or validating it
+ * again. Any other text (edited, user policies) takes the full path.
+ */
+export const POLICIES_BUNDLE_PATH = path.join(__dirname, '..', 'policies.bundle.json');
+let prebuilt: Record<string, Policy> | undefined;
+export const policyTextDigest = (text: string): string => createHash('sha256').update(text).digest('hex');
+function prebuiltPolicy(text: string): Policy | undefined {
+  if (prebuilt === undefined) {
+    try {
+      prebuilt = (JSON.parse(fs.readFileSync(POLICIES_BUNDLE_PATH, 'utf8')) as { policies: Record<string, Policy> }).policies;
+    } catch {
+      prebuilt = {};
+    }
+  }
+  return prebuilt[policyTextDigest(text)];
 }
 
 /** The shipped policy names (files in <package>/policies). */
@@ -89,7 +115,14 @@ export function resolvePolicyRef(ref: string, fromDir = process.cwd()): { file: 
   return { file, display: rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file, shipped: false };
 }
 
+function parsedLocator(text: string): Layer['locate'] {
+  const { LineCounter, parseDocument } = yamlLib();
+  const lc = new LineCounter();
+  return locator(parseDocument(text, { lineCounter: lc, prettyErrors: false }), lc);
+}
+
 function locator(doc: ReturnType<typeof parseDocument>, lc: LineCounter) {
+  const { isMap, isSeq, isScalar } = yamlLib();
   return (jsonPath: string): { line: number; column: number } | undefined => {
     const keys = jsonPath
       .split('/')
@@ -161,6 +194,13 @@ function validDate(d: string): boolean {
 
 /** Parses and schema-checks one policy file (no `extends` resolution). */
 export function parsePolicyText(text: string, file: string, display = file): { layer?: Layer; errors: PolicyLoadError[] } {
+  const known = prebuiltPolicy(text);
+  if (known) {
+    // Locations are only needed for error messages: parse for them lazily.
+    let locate: Layer['locate'] | undefined;
+    return { layer: { file, display, policy: known, locate: (p) => (locate ??= parsedLocator(text))(p) }, errors: [] };
+  }
+  const { LineCounter, parseDocument } = yamlLib();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

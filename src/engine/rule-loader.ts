@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+// ajv and yaml are loaded on first use only: the CLI's start-up path reads the build-time bundle of the built-in
+// rules (dist/rules.bundle.json) and needs neither unless user rule directories are given (see loadBuiltinRules).
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Node, parseDocument as ParseDocument } from 'yaml';
 import type { Rule } from './generated/rule';
 import { CelCompileError, compileExpr, compileTemplate } from './cel';
 
@@ -9,6 +12,8 @@ import { CelCompileError, compileExpr, compileTemplate } from './cel';
 export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 export const BUILTIN_RULES_DIR = path.join(PACKAGE_ROOT, 'rules');
 export const RULE_SCHEMA_PATH = path.join(PACKAGE_ROOT, 'schemas', 'rule.schema.json');
+/** Written by `npm run build` (scripts/build-rules-bundle.js): the built-in rules, already validated and compiled once. */
+export const RULES_BUNDLE_PATH = path.join(PACKAGE_ROOT, 'dist', 'rules.bundle.json');
 
 export interface RuleLoadError {
   file: string;
@@ -26,6 +31,7 @@ export interface LoadedRule {
 let validator: ValidateFunction | undefined;
 function ruleValidator(): ValidateFunction {
   if (!validator) {
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
     const ajv = new Ajv({ allErrors: true, strict: false });
     validator = ajv.compile(JSON.parse(fs.readFileSync(RULE_SCHEMA_PATH, 'utf8')));
   }
@@ -46,7 +52,12 @@ export function listRuleFiles(dir: string): string[] {
   return out;
 }
 
-function lineOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, jsonPath: string): number | undefined {
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+const yaml = (): Yaml => (yamlModule ??= require('yaml') as Yaml);
+
+function lineOf(doc: ReturnType<typeof ParseDocument>, lc: InstanceType<Yaml['LineCounter']>, jsonPath: string): number | undefined {
+  const { isMap, isSeq } = yaml();
   const keys = jsonPath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: Node | null | undefined = doc.contents as Node | null;
   let range = node?.range;
@@ -71,6 +82,7 @@ function describeAjvError(e: ErrorObject): string {
 
 /** Parses, schema-validates and CEL-compiles one rule file. Errors name the file, line and JSON path. */
 export function loadRuleFile(file: string, text = fs.readFileSync(file, 'utf8')): { rule?: Rule; errors: RuleLoadError[] } {
+  const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -121,9 +133,44 @@ export function loadRuleDir(dir: string): { rules: LoadedRule[]; errors: RuleLoa
   return { rules, errors };
 }
 
+/** The bundle of built-in rules: what loadRuleDir(BUILTIN_RULES_DIR) returned at build time, and of which files. */
+export interface RulesBundle {
+  format: 'vmaudit-rules-bundle';
+  version: 1;
+  /** rulesDigest() of the rule files the bundle was built from. */
+  digest: string;
+  /** `file` relative to PACKAGE_ROOT, with forward slashes. */
+  rules: { file: string; rule: Rule }[];
+}
+
+/** sha256 over the relative names and contents of the rule files below dir (test-case files excluded). */
+export function rulesDigest(dir: string = BUILTIN_RULES_DIR): string {
+  const h = createHash('sha256');
+  for (const f of listRuleFiles(dir)) h.update(`${path.relative(dir, f).split(path.sep).join('/')}\0`).update(fs.readFileSync(f)).update('\0');
+  return h.digest('hex');
+}
+
+/**
+ * The built-in rules: from the build-time bundle when it matches the rule files on disk byte for byte (they were
+ * schema-validated and CEL-compiled when it was written), otherwise (rules edited since the last build, or no build)
+ * from the YAML files, exactly as user rule directories are loaded.
+ */
+export function loadBuiltinRules(): { rules: LoadedRule[]; errors: RuleLoadError[] } {
+  let bundle: RulesBundle | undefined;
+  try {
+    bundle = JSON.parse(fs.readFileSync(RULES_BUNDLE_PATH, 'utf8')) as RulesBundle;
+  } catch {
+    bundle = undefined;
+  }
+  if (bundle && bundle.format === 'vmaudit-rules-bundle' && bundle.version === 1 && fs.existsSync(BUILTIN_RULES_DIR) && bundle.digest === rulesDigest(BUILTIN_RULES_DIR)) {
+    return { rules: bundle.rules.map((r) => ({ rule: r.rule, file: path.join(PACKAGE_ROOT, ...r.file.split('/')) })), errors: [] };
+  }
+  return loadRuleDir(BUILTIN_RULES_DIR);
+}
+
 /** Built-in rules plus user rule directories; duplicate ids are errors. */
 export function loadRules(extraDirs: string[] = []): { rules: LoadedRule[]; errors: RuleLoadError[] } {
-  const all = [BUILTIN_RULES_DIR, ...extraDirs].map(loadRuleDir);
+  const all = [loadBuiltinRules(), ...extraDirs.map(loadRuleDir)];
   const rules = all.flatMap((r) => r.rules);
   const errors = all.flatMap((r) => r.errors);
   const seen = new Map<string, string>();

@@ -14,6 +14,15 @@ export const ALL_RULES: RuleSelection = { name: 'default', enabled: () => true, 
 /** Which rule scopes run against which context. */
 export type ScopeName = Rule['scope'];
 
+/** The raw, unsorted contents of an accumulator: what a worker thread sends back (structured-cloneable). */
+export interface AccumulatorState {
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+  errors: TargetError[];
+  passed: { ruleId: string; target: TargetRef }[];
+  targets: TargetRef[];
+}
+
 /** Accumulates the results of evaluating rules over many targets, in any order; `result()` sorts them. */
 export class ScanAccumulator {
   private readonly findings: Finding[] = [];
@@ -21,17 +30,20 @@ export class ScanAccumulator {
   private readonly errors: TargetError[] = [];
   private readonly passed: { ruleId: string; target: TargetRef }[] = [];
   private readonly targets = new Map<string, TargetRef>();
-  private readonly compiled: CompiledRule[];
+  /** Selected rules; their CEL is compiled on first use, so a domain scan never compiles guest or host rules. */
+  private readonly selected: Rule[];
+  private readonly compiled: (CompiledRule | undefined)[];
 
   constructor(
     rules: readonly Rule[],
     private readonly selection: RuleSelection = ALL_RULES,
   ) {
-    this.compiled = rules.filter((r) => selection.enabled(r)).map((r) => new CompiledRule(r));
+    this.selected = rules.filter((r) => selection.enabled(r));
+    this.compiled = new Array<CompiledRule | undefined>(this.selected.length);
   }
 
   get rules(): Rule[] {
-    return this.compiled.map((c) => c.rule);
+    return [...this.selected];
   }
 
   addTarget(t: TargetRef): void {
@@ -47,8 +59,9 @@ export class ScanAccumulator {
   evaluate(scopes: readonly ScopeName[], ctx: EvalContext): void {
     this.addTarget(ctx.target);
     const seen = new Map<string, number>();
-    for (const cr of this.compiled) {
-      if (!scopes.includes(cr.rule.scope)) continue;
+    for (let i = 0; i < this.selected.length; i++) {
+      if (!scopes.includes(this.selected[i].scope)) continue;
+      const cr = (this.compiled[i] ??= new CompiledRule(this.selected[i]));
       const settings = this.selection.settings(cr.rule);
       const out = evaluateRule(cr, ctx, settings);
       if (out.status === 'fail') {
@@ -61,6 +74,28 @@ export class ScanAccumulator {
       } else if (out.status === 'not-evaluated') this.notEvaluated.push(out.notEvaluated);
       else this.passed.push({ ruleId: cr.rule.id, target: ctx.target });
     }
+  }
+
+  /** Hands over everything accumulated so far and starts empty again (rules stay compiled). */
+  takeState(): AccumulatorState {
+    const state: AccumulatorState = {
+      findings: this.findings.splice(0),
+      notEvaluated: this.notEvaluated.splice(0),
+      errors: this.errors.splice(0),
+      passed: this.passed.splice(0),
+      targets: [...this.targets.values()],
+    };
+    this.targets.clear();
+    return state;
+  }
+
+  /** Adds another accumulator's state; result() sorts everything, so the order of absorbing does not matter. */
+  absorb(state: AccumulatorState): void {
+    for (const t of state.targets) this.addTarget(t);
+    for (const f of state.findings) this.findings.push(f);
+    for (const n of state.notEvaluated) this.notEvaluated.push(n);
+    for (const e of state.errors) this.errors.push(e);
+    for (const p of state.passed) this.passed.push(p);
   }
 
   result(): ScanResult {

@@ -59,7 +59,12 @@ function problem(code: string, message: string, file: string, line = 1, column =
   return { code, message, level: 'error', location: { file, line, column } };
 }
 
-export function parseXml(input: string, file: string): XmlParseResult {
+export interface ParseXmlOptions {
+  /** Try the single-pass parser of the strict subset first (default). false: always validator + fast-xml-parser. */
+  fastPath?: boolean;
+}
+
+export function parseXml(input: string, file: string, options: ParseXmlOptions = {}): XmlParseResult {
   let text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input; // a UTF-8 BOM is fine for libvirt too
   if (text.length > MAX_XML_BYTES) {
     return { ok: false, problems: [problem('xml.too-large', `file is larger than ${MAX_XML_BYTES / 1048576} MiB; not parsed`, file)] };
@@ -80,6 +85,10 @@ export function parseXml(input: string, file: string): XmlParseResult {
     const end = open !== -1 && open < close ? text.indexOf('>', text.indexOf(']', open)) : close;
     if (end === -1) return { ok: false, problems: [problem('xml.not-well-formed', 'not well-formed XML: unterminated DOCTYPE', file, at.line, at.column)] };
     text = text.slice(0, doctype.index) + text.slice(doctype.index, end + 1).replace(/[^\n]/g, ' ') + text.slice(end + 1);
+  } else if (options.fastPath !== false) {
+    // Single pass for the common case; anything outside its strict subset goes the validator + parser way below.
+    const fast = parseStrictSubset(text, file);
+    if (fast) return { ok: true, root: fast, problems: [] };
   }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
@@ -164,4 +173,202 @@ export function child(el: XmlElement | undefined, local: string, ns = ''): XmlEl
 export function childrenNamed(el: XmlElement | undefined, local: string, ns = ''): XmlElement[] {
   if (!el) return [];
   return el.children.filter((c) => c.local === local && c.ns === ns);
+}
+
+/*
+ * Fast path: a single-pass parser for a strict subset of XML, building the same XmlElement tree as the
+ * validator + fast-xml-parser path above, which stays the reference. It returns undefined — and the caller takes
+ * the reference path, whose messages the user then sees — as soon as the input leaves the subset:
+ *   - an optional `<?xml version='1.0' ...?>` declaration at offset 0; no other processing instruction; no DOCTYPE
+ *     (handled before), no CDATA; comments only without `--` inside; element nesting at most 100 deep;
+ *   - names `[A-Za-z_][A-Za-z0-9_.-]*`, optionally one `prefix:` of the same form, none of them an
+ *     Object.prototype property or `prototype` (fast-xml-parser refuses or renames those);
+ *   - attributes: whitespace, name, `=`, a single- or double-quoted value without `<`, each name once;
+ *   - `&` only in `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` `&#N;` `&#xH;`; no C0 control character but tab/LF/CR,
+ *     no U+FFFE/U+FFFF; nothing but whitespace and comments outside the single root element;
+ *   - start tags end in `>` or `/>`, end tags are `</name>` with optional whitespace before `>` and match.
+ * Every document in that subset is well-formed for XMLValidator (its checks are the ones listed above, applied
+ * to a superset), and fast-xml-parser (preserveOrder, trimValues, processEntities off) turns it into: attribute
+ * values trimmed as written, entities decoded by decodeEntities, text = the trimmed runs of character data between
+ * child elements (comments do not split a run), element positions at their `<`. test/facts/xml-fast.test.ts checks
+ * both paths give identical results on the fixtures, generated domains and mutated documents.
+ */
+const RESERVED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+const XML_DECL = /^<\?xml(?:[ \t\r\n]+[A-Za-z]+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<>?&]*"|'[^'<>?&]*'))+[ \t\r\n]*\?>/;
+const BAD_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
+const REF = /^&(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/;
+const MAX_FAST_DEPTH = 100;
+
+const isNameStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;
+
+/** End offset of the name starting at i (exclusive), or -1 when it is not a name of the subset. */
+function scanName(s: string, i: number): number {
+  if (!isNameStart(s.charCodeAt(i))) return -1;
+  let j = i + 1;
+  while (isNameChar(s.charCodeAt(j))) j++;
+  if (s.charCodeAt(j) === 58) {
+    if (!isNameStart(s.charCodeAt(j + 1))) return -1;
+    j += 2;
+    while (isNameChar(s.charCodeAt(j))) j++;
+  }
+  return j;
+}
+
+const allSpace = (s: string, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) return false;
+  return true;
+};
+
+interface OpenElement {
+  el: XmlElement;
+  scope: Record<string, string>;
+  counts: Record<string, number>;
+  /** Character data of the current run (comments do not end a run; child elements do). */
+  run: string;
+  /** Trimmed runs so far, still entity-encoded. */
+  text: string;
+}
+
+/** The fast path alone (exported for its differential test): the tree, or undefined when s is outside the subset. */
+export function parseStrictSubset(s: string, file: string): XmlElement | undefined {
+  if (BAD_CHARS.test(s)) return undefined;
+  const len = s.length;
+  let i = 0;
+  if (s.startsWith('<?xml', 0)) {
+    const m = XML_DECL.exec(s);
+    if (!m) return undefined;
+    i = m[0].length;
+  }
+  const index = new LineIndex(s);
+  // The next '&' at or after the last position checked: text runs and attribute values come in document order,
+  // so one forward scan serves every check (an indexOf from each run would rescan the rest of a document).
+  let amp = s.indexOf('&');
+  /** True when every `&` in s[from, to) starts a reference the subset allows. */
+  const refsOk = (from: number, to: number): boolean => {
+    if (amp !== -1 && amp < from) amp = s.indexOf('&', from);
+    while (amp !== -1 && amp < to) {
+      if (!REF.test(s.slice(amp, Math.min(amp + 12, to)))) return false;
+      amp = s.indexOf('&', amp + 1);
+    }
+    return true;
+  };
+  const rootScope: Record<string, string> = { '': '', xml: 'http://www.w3.org/XML/1998/namespace' };
+  const rootCounts: Record<string, number> = {};
+  const stack: OpenElement[] = [];
+  let root: XmlElement | undefined;
+  while (i < len) {
+    const lt = s.indexOf('<', i);
+    const textEnd = lt === -1 ? len : lt;
+    if (textEnd > i) {
+      const top = stack[stack.length - 1];
+      if (!top) {
+        if (!allSpace(s, i, textEnd)) return undefined;
+      } else {
+        // Leading whitespace of a run is trimmed anyway: skip the usual indentation between tags.
+        if (top.run !== '' || !allSpace(s, i, textEnd)) {
+          if (!refsOk(i, textEnd)) return undefined;
+          top.run += s.slice(i, textEnd);
+        }
+      }
+    }
+    if (lt === -1) break;
+    const c1 = s.charCodeAt(lt + 1);
+    if (c1 === 33 /* ! */) {
+      if (!s.startsWith('<!--', lt)) return undefined;
+      const end = s.indexOf('--', lt + 4);
+      if (end === -1 || s.charCodeAt(end + 2) !== 62) return undefined;
+      i = end + 3;
+      continue;
+    }
+    if (c1 === 47 /* / */) {
+      const top = stack.pop();
+      if (!top) return undefined;
+      const nameEnd = scanName(s, lt + 2);
+      if (nameEnd === -1 || s.slice(lt + 2, nameEnd) !== top.el.name) return undefined;
+      let j = nameEnd;
+      while (isSpace(s.charCodeAt(j))) j++;
+      if (s.charCodeAt(j) !== 62) return undefined;
+      top.el.text = decodeEntities(top.text + top.run.trim());
+      i = j + 1;
+      continue;
+    }
+    // Start tag.
+    const nameEnd = scanName(s, lt + 1);
+    if (nameEnd === -1) return undefined;
+    const name = s.slice(lt + 1, nameEnd);
+    if (RESERVED_NAMES.has(name)) return undefined;
+    const parent = stack[stack.length - 1];
+    if (!parent && root) return undefined; // a second root element
+    if (stack.length >= MAX_FAST_DEPTH) return undefined;
+    const scope0 = parent ? parent.scope : rootScope;
+    let nsScope = scope0;
+    const attrs: Record<string, string> = {};
+    const seen: string[] = [];
+    let j = nameEnd;
+    let selfClosing = false;
+    for (;;) {
+      const c = s.charCodeAt(j);
+      if (c === 62) {
+        j++;
+        break;
+      }
+      if (c === 47) {
+        if (s.charCodeAt(j + 1) !== 62) return undefined;
+        selfClosing = true;
+        j += 2;
+        break;
+      }
+      if (!isSpace(c)) return undefined;
+      while (isSpace(s.charCodeAt(j))) j++;
+      const d = s.charCodeAt(j);
+      if (d === 62 || d === 47) continue;
+      const aEnd = scanName(s, j);
+      if (aEnd === -1 || s.charCodeAt(aEnd) !== 61) return undefined;
+      const aName = s.slice(j, aEnd);
+      if (RESERVED_NAMES.has(aName) || seen.includes(aName)) return undefined;
+      seen.push(aName);
+      const q = s.charCodeAt(aEnd + 1);
+      if (q !== 34 && q !== 39) return undefined;
+      const vEnd = s.indexOf(q === 34 ? '"' : "'", aEnd + 2);
+      if (vEnd === -1) return undefined;
+      const lt2 = s.indexOf('<', aEnd + 2);
+      if (lt2 !== -1 && lt2 < vEnd) return undefined;
+      if (!refsOk(aEnd + 2, vEnd)) return undefined;
+      const v = decodeEntities(s.slice(aEnd + 2, vEnd).trim());
+      if (aName === 'xmlns' || aName.startsWith('xmlns:')) {
+        if (nsScope === scope0) nsScope = { ...scope0 };
+        nsScope[aName === 'xmlns' ? '' : aName.slice(6)] = v;
+      } else {
+        attrs[aName] = v;
+      }
+      j = vEnd + 1;
+    }
+    const colon = name.indexOf(':');
+    const prefix = colon === -1 ? '' : name.slice(0, colon);
+    const local = colon === -1 ? name : name.slice(colon + 1);
+    const counts = parent ? parent.counts : rootCounts;
+    const n = (counts[name] = (counts[name] ?? 0) + 1);
+    const path = `${parent ? parent.el.loc.path : ''}/${name}[${n}]`;
+    const pos = index.position(lt);
+    const el: XmlElement = {
+      name,
+      local,
+      ns: nsScope[prefix] ?? (prefix === '' ? '' : `urn:undeclared-prefix:${prefix}`),
+      attrs,
+      children: [],
+      text: '',
+      loc: { file, line: pos.line, column: pos.column, path },
+    };
+    if (parent) {
+      parent.text += parent.run.trim();
+      parent.run = '';
+      parent.el.children.push(el);
+    } else root = el;
+    if (!selfClosing) stack.push({ el, scope: nsScope, counts: {}, run: '', text: '' });
+    i = j;
+  }
+  if (stack.length > 0 || !root) return undefined;
+  return root;
 }

@@ -1,4 +1,6 @@
-import { Command, Flags } from '@oclif/core';
+// Subpath imports: the @oclif/core index loads help, ux and semver, which a command run does not need.
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { EXIT } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
 

@@ -1,4 +1,7 @@
-import { Args, Command, Flags } from '@oclif/core';
+// Subpath imports: the @oclif/core index loads help, ux and semver, which a command run does not need.
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { EXIT } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
 import { ruleMarkdown } from '../../report/common';

@@ -1,7 +1,10 @@
-import { Args, Command } from '@oclif/core';
+// Subpath imports: the @oclif/core index loads help, ux and semver, which a command run does not need.
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import { parseManyArgs } from '../../cli/argv';
 import { reportFlags } from '../../cli/output';
 import { runScan } from '../../cli/scan';
-import { scanDomainFiles } from '../../engine/scan-domains';
+import { scanDomainFilesParallel } from '../../engine/scan-parallel';
 
 export default class ScanDomain extends Command {
   static override summary = 'Audit libvirt domain XML files';
@@ -20,7 +23,8 @@ export default class ScanDomain extends Command {
   static override flags = { ...reportFlags };
 
   async run(): Promise<void> {
-    const { argv, flags } = await this.parse(ScanDomain);
-    await runScan(this, flags, (rules, selection) => scanDomainFiles(argv as string[], rules, selection));
+    // Batches of thousands of files: oclif's parser alone would be quadratic in their number.
+    const { argv, flags } = await parseManyArgs(this.argv, ScanDomain.flags, (a) => this.parse(ScanDomain, a));
+    await runScan(this, flags, (rules, selection) => scanDomainFilesParallel(argv as string[], rules, selection));
   }
 }

@@ -1,0 +1,25 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Rule } from './generated/rule';
+import type { RuleSettings } from './evaluate';
+import { ScanAccumulator, type RuleSelection } from './scan';
+import { readDomainFile, scanDomainInput } from './scan-domains';
+
+/**
+ * Worker thread of scanDomainFilesParallel (scan-parallel.ts): receives batches of domain files, scans them with
+ * the rules and per-rule settings the main thread resolved, and posts back each batch's accumulator state.
+ */
+export interface ScanWorkerData {
+  rules: Rule[];
+  settings: Record<string, RuleSettings>;
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const { rules, settings } = workerData as ScanWorkerData;
+  const selection: RuleSelection = { name: 'worker', enabled: () => true, settings: (r) => settings[r.id] ?? {} };
+  const acc = new ScanAccumulator(rules, selection);
+  port.on('message', (files: string[]) => {
+    for (const f of files) scanDomainInput(acc, readDomainFile(f));
+    port.postMessage(acc.takeState());
+  });
+}
