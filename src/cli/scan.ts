@@ -74,6 +74,6 @@ export async function runScan(cmd: Command, flags: ScanFlags, scan: (rules: Rule
   if (!result) return;
   const code = finishScan(result, flags, setup!);
   // oclif exits the process on a non-zero code; a report larger than the pipe buffer must be flushed first.
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  if (process.stdout.writableLength > 0) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
   if (code !== 0) cmd.exit(code);
 }
