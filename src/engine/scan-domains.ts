@@ -97,9 +97,19 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
 }
 
-/** Scans domain XML files with the domain-scope rules (rules of other scopes cannot run on a file and are left out). */
+/** Reads a domain file given on the command line, named as the reports show it (see displayPath). */
+export function readDomainArg(file: string): DomainInput {
+  return { ...readDomainFile(file), file: displayPath(file) };
+}
+
+/** The rules a domain file scan runs: domain scope only (rules of other scopes cannot run on a file). */
+export function domainFileRules(rules: readonly Rule[]): Rule[] {
+  return rules.filter((r) => r.scope === 'domain');
+}
+
+/** Scans domain XML files with the domain-scope rules. */
 export function scanDomainFiles(files: readonly string[], rules: readonly Rule[], selection?: RuleSelection) {
-  const acc = new ScanAccumulator(rules.filter((r) => r.scope === 'domain'), selection);
-  for (const f of files) scanDomainInput(acc, { ...readDomainFile(f), file: displayPath(f) });
+  const acc = new ScanAccumulator(domainFileRules(rules), selection);
+  for (const f of files) scanDomainInput(acc, readDomainArg(f));
   return acc.result();
 }

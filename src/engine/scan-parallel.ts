@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Rule } from './generated/rule';
 import type { ScanResult } from './findings';
 import { ALL_RULES, ScanAccumulator, type AccumulatorState, type RuleSelection } from './scan';
-import { readDomainFile, scanDomainFiles, scanDomainInput } from './scan-domains';
+import { domainFileRules, readDomainArg, scanDomainFiles, scanDomainInput } from './scan-domains';
 import type { ScanWorkerData } from './scan-worker';
 
 /** Below this many files a batch is scanned on the main thread: starting workers would cost more than it saves. */
@@ -31,8 +31,8 @@ export function workerCount(files: number, env: NodeJS.ProcessEnv = process.env)
 export async function scanDomainFilesParallel(files: readonly string[], rules: readonly Rule[], selection: RuleSelection = ALL_RULES, workers = workerCount(files.length)): Promise<ScanResult> {
   const workerFile = path.join(__dirname, 'scan-worker.js'); // absent when running from sources (ts-jest)
   if (workers <= 1 || files.length === 0 || !fs.existsSync(workerFile)) return scanDomainFiles(files, rules, selection);
-  const acc = new ScanAccumulator(rules, selection);
-  const enabled = rules.filter((r) => selection.enabled(r));
+  const acc = new ScanAccumulator(domainFileRules(rules), selection);
+  const enabled = acc.rules;
   const data: ScanWorkerData = { rules: enabled, settings: Object.fromEntries(enabled.map((r) => [r.id, selection.settings(r)])) };
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
@@ -63,6 +63,6 @@ export async function scanDomainFilesParallel(files: readonly string[], rules: r
     });
   await Promise.all(Array.from({ length: Math.min(workers, batches.length) }, runWorker));
   // Batches left over by failed workers (their results were never absorbed) are scanned here.
-  for (const batch of [...failed, ...batches.slice(next)]) for (const f of batch) scanDomainInput(acc, readDomainFile(f));
+  for (const batch of [...failed, ...batches.slice(next)]) for (const f of batch) scanDomainInput(acc, readDomainArg(f));
   return acc.result();
 }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Rule } from './generated/rule';
 import type { RuleSettings } from './evaluate';
 import { ScanAccumulator, type RuleSelection } from './scan';
-import { readDomainFile, scanDomainInput } from './scan-domains';
+import { readDomainArg, scanDomainInput } from './scan-domains';
 
 /**
  * Worker thread of scanDomainFilesParallel (scan-parallel.ts): receives batches of domain files, scans them with
@@ -19,7 +19,7 @@ if (parentPort) {
   const selection: RuleSelection = { name: 'worker', enabled: () => true, settings: (r) => settings[r.id] ?? {} };
   const acc = new ScanAccumulator(rules, selection);
   port.on('message', (files: string[]) => {
-    for (const f of files) scanDomainInput(acc, readDomainFile(f));
+    for (const f of files) scanDomainInput(acc, readDomainArg(f));
     port.postMessage(acc.takeState());
   });
 }

@@ -203,6 +203,26 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
     }
   });
 
+  it('worker threads (from 200 files on) give the same report as one thread: same rules, same relative paths', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const gen = require('../../bench/generate.js') as { generate: (o: { dir: string; count: number; seed: number }) => { files: string[] } };
+    const generated = gen.generate({ dir: path.join(tmp, 'many'), count: 240, seed: 7 }).files;
+    // Fixtures given as relative paths, one of them also as an absolute path: both are shown relative to the cwd.
+    const files = [fx('guide-svirt-none.xml'), ...generated.slice(0, 120), path.join(ROOT, fx('guide-iothread.xml')), ...generated.slice(120), BROKEN];
+    const [one, two] = await Promise.all([
+      cli(['scan', 'domain', ...files, '-f', 'json'], { VMAUDIT_WORKERS: '1' }),
+      cli(['scan', 'domain', ...files, '-f', 'json'], { VMAUDIT_WORKERS: '2' }),
+    ]);
+    expect(one.code).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.code).toBe(one.code);
+    const report = JSON.parse(two.stdout) as { summary: { rules: number }; findings: { location?: { file: string } }[] };
+    expect(report.summary.rules).toBe(builtin.filter((r) => r.scope === 'domain').length);
+    const shown = new Set(report.findings.map((f) => f.location?.file));
+    expect(shown).toContain(fx('guide-iothread.xml'));
+    expect(shown).not.toContain(path.join(ROOT, fx('guide-iothread.xml')));
+  });
+
   it('--color forces colour; NO_COLOR does not stop an explicit --color', async () => {
     const [a, b] = await Promise.all([cli(['scan', 'domain', CRIT, '--color']), cli(['scan', 'domain', CRIT, '--color'], { NO_COLOR: '1' })]);
     expect(a.stdout).toMatch(/\x1b\[/);

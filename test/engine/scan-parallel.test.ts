@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadRules } from '../../src/engine/rule-loader';
 import { ScanAccumulator } from '../../src/engine/scan';
-import { readDomainFile, scanDomainFiles, scanDomainInput } from '../../src/engine/scan-domains';
+import { domainFileRules, readDomainArg, scanDomainFiles, scanDomainInput } from '../../src/engine/scan-domains';
 import { workerCount } from '../../src/engine/scan-parallel';
 
 /**
@@ -29,17 +29,17 @@ describe('parallel domain scan merge', () => {
     expect(expected.errors.length).toBeGreaterThanOrEqual(2);
 
     for (const [parts, seed] of [[2, 1], [3, 2], [7, 3]]) {
-      const workers = Array.from({ length: parts }, () => new ScanAccumulator(rules));
+      const workers = Array.from({ length: parts }, () => new ScanAccumulator(domainFileRules(rules)));
       const states = [];
       // Uneven batches, handed round-robin; a worker hands over its state after each batch.
       for (let i = 0, b = 0; i < files.length; b++) {
         const size = 17 + ((b * 31 + seed) % 60);
         const w = workers[b % parts];
-        for (const f of files.slice(i, i + size)) scanDomainInput(w, readDomainFile(f));
+        for (const f of files.slice(i, i + size)) scanDomainInput(w, readDomainArg(f));
         states.push(w.takeState());
         i += size;
       }
-      const main = new ScanAccumulator(rules);
+      const main = new ScanAccumulator(domainFileRules(rules));
       // Absorb in another order: reversed, then rotated.
       for (let k = 0; k < states.length; k++) main.absorb(states[(states.length - 1 - k + seed) % states.length]);
       const merged = main.result();
