@@ -446,6 +446,9 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
     iothreadUse: [],
     vcpuAffinity: [],
     vcpuPinnedCpus: [],
+    vcpusPinnedOneToOne: false,
+    hostCpuPins: [],
+    memoryNodeBound: false,
     cpusets: [],
     problems,
   };

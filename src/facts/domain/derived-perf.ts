@@ -1,4 +1,4 @@
-import type { CpusetAttrFacts, CpusetFact, DomainFacts, IothreadRefFacts, PinFacts, VcpuAffinityFacts } from './model';
+import type { CpusetAttrFacts, CpusetFact, DomainFacts, HostCpuPinFacts, IothreadRefFacts, PinFacts, VcpuAffinityFacts } from './model';
 
 /**
  * Derived facts for the performance/availability rules (IOThreads, pinning, resctrl), computed from the facts
@@ -84,6 +84,22 @@ export function derivePerfFacts(d: DomainFacts): void {
   }
   d.vcpuAffinity = affinity;
   d.vcpuPinnedCpus = [...new Set(affinity.flatMap((a) => a.cpus ?? []))].sort((a, b) => a - b);
+  // Dedicated-core layout: one pCPU per vCPU, all different (the whole vCPU list, so no cap was hit).
+  d.vcpusPinnedOneToOne =
+    affinity.length > 0 && affinity.length === max && affinity.every((a) => a.cpus?.length === 1) && new Set(affinity.map((a) => (a.cpus as number[])[0])).size === affinity.length;
+
+  // Host CPUs each kind of thread is pinned to (explicit pins only; invalid cpusets and duplicate pins left out).
+  const union = (sets: (number[] | null | undefined)[]) => [...new Set(sets.flatMap((c) => c ?? []))].sort((a, b) => a - b);
+  const hostPins: HostCpuPinFacts[] = [
+    { threads: 'vCPUs', cpus: d.vcpuPinnedCpus },
+    { threads: 'emulator', cpus: union([d.cputune?.emulatorpin?.cpuset.cpus]) },
+    { threads: 'IOThreads', cpus: union((d.cputune?.iothreadpins ?? []).filter((p) => p.duplicateOf === null).map((p) => p.cpuset.cpus)) },
+  ];
+  d.hostCpuPins = hostPins.filter((p) => p.cpus.length > 0);
+
+  // Guest memory bound to host NUMA nodes.
+  const mem = d.numatune?.memory;
+  d.memoryNodeBound = (d.numatune?.memnodes.length ?? 0) > 0 || (mem != null && (mem.nodeset !== null || mem.placement === 'auto'));
 
   // Every cpuset/nodeset attribute.
   const sets: CpusetAttrFacts[] = [];

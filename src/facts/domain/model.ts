@@ -297,6 +297,18 @@ export interface DomainFacts extends Located {
   vcpuAffinity: VcpuAffinityFacts[];
   /** Union of the pCPUs vCPUs are pinned to (vcpupin or `<vcpu cpuset>`), sorted. */
   vcpuPinnedCpus: number[];
+  /**
+   * Every vCPU 0..max-1 is pinned (`<vcpupin>` or `<vcpu cpuset>`) to exactly one pCPU and no two vCPUs to the same
+   * one: the dedicated-core layout. False for a domain without vCPUs or with more than the derived cap.
+   */
+  vcpusPinnedOneToOne: boolean;
+  /**
+   * Host CPUs each kind of the domain's threads is explicitly pinned to: vCPUs (`vcpuPinnedCpus`), the emulator
+   * (`<emulatorpin>`), IOThreads (union of the `<iothreadpin>`s). Kinds without a valid pin are left out.
+   */
+  hostCpuPins: HostCpuPinFacts[];
+  /** Guest memory is bound to host NUMA nodes: `<numatune><memory>` with a nodeset or placement='auto', or a `<memnode>`. */
+  memoryNodeBound: boolean;
   /** Every cpuset/nodeset-grammar attribute in the domain, with libvirt's parse error if any. */
   cpusets: CpusetAttrFacts[];
   /** Structural problems libvirt tolerates or rejects (duplicate singletons, bad numbers...). */
@@ -330,6 +342,12 @@ export interface VcpuAffinityFacts extends Located {
   cpus: number[] | null;
   /** Where the affinity comes from: its `<vcpupin>`, `<vcpu cpuset>`, numad (`placement='auto'`), or none. */
   source: 'vcpupin' | 'vcpu-cpuset' | 'auto' | null;
+}
+
+export interface HostCpuPinFacts {
+  threads: 'vCPUs' | 'emulator' | 'IOThreads';
+  /** Sorted, non-empty. */
+  cpus: number[];
 }
 
 export interface CpusetAttrFacts extends Located {

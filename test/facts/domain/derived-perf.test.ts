@@ -55,6 +55,44 @@ describe('derived facts for performance/availability rules', () => {
     expect(facts('').vcpuAffinity).toEqual([]);
   });
 
+  it('recognises the dedicated-core layout: every vCPU pinned to one pCPU of its own', () => {
+    const oneToOne = (body: string) => facts(body).vcpusPinnedOneToOne;
+    expect(oneToOne(`<vcpu>2</vcpu><cputune><vcpupin vcpu='0' cpuset='20'/><vcpupin vcpu='1' cpuset='21'/></cputune>`)).toBe(true);
+    // A single vCPU pinned by <vcpu cpuset> to one pCPU is 1:1 too.
+    expect(oneToOne(`<vcpu cpuset='5'>1</vcpu>`)).toBe(true);
+    // vCPU 1 falls back to <vcpu cpuset> with two pCPUs.
+    expect(oneToOne(`<vcpu cpuset='4-5'>2</vcpu><cputune><vcpupin vcpu='0' cpuset='20'/></cputune>`)).toBe(false);
+    // vCPU 2 (offline but hot-pluggable up to the maximum) floats.
+    expect(oneToOne(`<vcpu current='2'>3</vcpu><cputune><vcpupin vcpu='0' cpuset='20'/><vcpupin vcpu='1' cpuset='21'/></cputune>`)).toBe(false);
+    // Two vCPUs on one pCPU.
+    expect(oneToOne(`<vcpu>2</vcpu><cputune><vcpupin vcpu='0' cpuset='20'/><vcpupin vcpu='1' cpuset='20'/></cputune>`)).toBe(false);
+    // An invalid cpuset, numad placement, no vCPUs at all, more vCPUs than the derived cap.
+    expect(oneToOne(`<vcpu>1</vcpu><cputune><vcpupin vcpu='0' cpuset='x'/></cputune>`)).toBe(false);
+    expect(oneToOne(`<vcpu placement='auto'>1</vcpu>`)).toBe(false);
+    expect(oneToOne('')).toBe(false);
+    expect(oneToOne('<vcpu>99999999</vcpu>')).toBe(false);
+  });
+
+  it('lists the host CPUs the vCPU, emulator and IOThread threads are pinned to', () => {
+    const d = facts(`<vcpu>2</vcpu><iothreads>2</iothreads><cputune><vcpupin vcpu='0' cpuset='20'/><vcpupin vcpu='1' cpuset='21'/>
+      <emulatorpin cpuset='0-1'/><iothreadpin iothread='1' cpuset='3'/><iothreadpin iothread='2' cpuset='2'/><iothreadpin iothread='2' cpuset='9'/></cputune>`);
+    expect(d.hostCpuPins).toEqual([
+      { threads: 'vCPUs', cpus: [20, 21] },
+      { threads: 'emulator', cpus: [0, 1] },
+      { threads: 'IOThreads', cpus: [2, 3] },
+    ]);
+    expect(facts(`<vcpu>1</vcpu><cputune><emulatorpin cpuset='x'/></cputune>`).hostCpuPins).toEqual([]);
+  });
+
+  it('tells whether guest memory is bound to host NUMA nodes', () => {
+    const bound = (body: string) => facts(body).memoryNodeBound;
+    expect(bound(`<numatune><memory mode='strict' nodeset='0'/></numatune>`)).toBe(true);
+    expect(bound(`<numatune><memory mode='strict' placement='auto'/></numatune>`)).toBe(true);
+    expect(bound(`<numatune><memnode cellid='0' mode='strict' nodeset='0'/></numatune>`)).toBe(true);
+    expect(bound(`<numatune><memory mode='strict'/></numatune>`)).toBe(false);
+    expect(bound('<vcpu>1</vcpu>')).toBe(false);
+  });
+
   it('caps the derived vCPU list for hostile vCPU counts', () => {
     expect(facts('<vcpu>99999999</vcpu>').vcpuAffinity).toHaveLength(16384);
   });
