@@ -47,7 +47,8 @@ export function libvirtAbsence(b: EvidenceBundle): string | undefined {
   if (confs.some(present)) return undefined;
   if (Object.keys(b.files).some((p) => p.startsWith('/etc/libvirt/qemu/') && present(p))) return undefined;
   if (Object.keys(b.files).some((p) => /\/(libvirtd|virtqemud|virtproxyd)[^/]*\.(service|socket)$/.test(p) && present(p))) return undefined;
+  // virsh ran and listed domains; a virsh that could not connect (no daemon) shows nothing to audit.
   const virsh = b.commands['virsh.list'];
-  if (virsh && virsh.state === 'ok') return undefined;
+  if (virsh && virsh.state === 'ok' && virsh.exitCode === 0) return undefined;
   return `no libvirt configuration (${confs.join(', ')} absent), no libvirt daemon units and no usable virsh`;
 }

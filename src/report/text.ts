@@ -52,7 +52,11 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
   }
   if (result.errors.length) {
     out.push(c.bold(c.red('Could not scan:')));
-    for (const e of result.errors) out.push(`  ${e.target.kind} ${e.target.name}: ${e.message}`);
+    for (const e of result.errors) {
+      // Messages name their target (they are also printed alone on stderr); the heading here already does.
+      const msg = e.message.startsWith(`${e.target.name}: `) ? e.message.slice(e.target.name.length + 2) : e.message;
+      out.push(`  ${e.target.kind} ${e.target.name}: ${msg}`);
+    }
     out.push('');
   }
   if (result.notEvaluated.length) {

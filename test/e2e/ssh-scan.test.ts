@@ -299,7 +299,8 @@ describeWithOracles(['sshd', 'ssh-keygen'], 'scan host over SSH with the real CL
   });
 
   describe('hostile domain names (x\'; reboot #) are harmless', () => {
-    const nsIt = ns ? it : it.skip;
+    // In CI (root) the namespace must work: a missing capability fails these tests instead of skipping them.
+    const nsIt = ns || process.env.CI === 'true' ? it : it.skip;
     if (!ns) process.stderr.write('ssh-scan.test: mount namespaces unavailable (needs root + CAP_SYS_ADMIN): hostile-name tests skipped\n');
 
     nsIt('in a remote root: domain XML files named after them are read and reported like any other', async () => {

@@ -36,8 +36,15 @@ domain and cross (host × domain) rules. A target that cannot be scanned is repo
         flags,
         rules,
         (acc, bundle) => {
-          if (bundle.target.transport === 'local') absent = libvirtAbsence(bundle);
-          if (!absent) scanHostBundle(acc, bundle, { guests: flags.guests });
+          const missing = libvirtAbsence(bundle);
+          if (!missing) return scanHostBundle(acc, bundle, { guests: flags.guests });
+          // This machine: a short "nothing to audit" note instead of a report. Another target (a root, snapshot or SSH
+          // host) without libvirt is more likely a wrong path or inventory entry: it could not be audited (exit 3).
+          if (bundle.target.transport === 'local') absent = missing;
+          else {
+            const hint = bundle.target.transport === 'root' ? ' (is --root the root directory of a KVM host?)' : '';
+            acc.addError({ target: { kind: 'host', name: bundle.target.name }, kind: 'no-libvirt', message: `${bundle.target.name}: nothing to audit: ${missing}${hint}` });
+          }
         },
         selection,
         manifestFor('host', { guestAgents: flags.guests }),
