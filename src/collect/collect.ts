@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { EvidenceBundle, EvidenceTarget, FileMeta } from './evidence';
 import { EVIDENCE_FORMAT, EVIDENCE_VERSION } from './evidence';
 import { decodeFrames } from './frames';
+import { redactSecrets } from './redact';
 import type { ManifestItem } from './manifest';
 import { manifestFor } from './manifest';
 import type { ScriptRunner } from './runner';
@@ -78,6 +79,7 @@ export async function collectEvidence(runner: ScriptRunner, opts: CollectOptions
     dirs: decoded.dirs,
     commands: decoded.commands,
   };
+  redactSecrets(bundle);
   if (opts.root !== undefined) {
     const metaFile = opts.fixtureMeta ?? process.env.VMAUDIT_FIXTURE_META;
     if (metaFile) applyFixtureMeta(bundle, loadFixtureMeta(metaFile));
