@@ -146,6 +146,14 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
     }
   });
 
+  it('--help names every topic by what it is for', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}scan +Audit a KVM host, a guest, or libvirt domain XML files$/m);
+    expect(r.stdout).toMatch(/^ {2}rules +List the rules and show their documentation$/m);
+    expect(r.stdout).toMatch(/^ {2}collect +Collect evidence/m);
+  });
+
   it('rules list shows every rule with its guide section', async () => {
     const r = await cli(['rules', 'list']);
     expect(r.code).toBe(0);
