@@ -66,6 +66,19 @@ describe('buildAccessFacts', () => {
     });
   });
 
+  it('offline root: SELinux runtime is disabled when the active LSM list does not name it, unknown when it does', () => {
+    const offline = { getenforce: { state: 'not-applicable' as const } };
+    const apparmor = build({ commands: offline, files: { '/sys/kernel/security/lsm': 'lockdown,capability,landlock,yama,apparmor' } });
+    expect(apparmor.facts.selinux).toMatchObject({ installed: false, runtime: 'disabled', runtimeSource: '/sys/kernel/security/lsm' });
+    expect(apparmor.unknown['host.selinux.runtime']).toBeUndefined();
+    // SELinux active but /sys/fs/selinux not collected: the mode is not known.
+    const selinux = build({ commands: offline, files: { '/sys/kernel/security/lsm': 'lockdown,capability,yama,selinux' } });
+    expect(selinux.facts.selinux.runtime).toBeNull();
+    expect(selinux.unknown['host.selinux.runtime']).toBe('getenforce: not available for an offline root or snapshot');
+    // No LSM list either: nothing is known.
+    expect(build({ commands: offline }).unknown['host.selinux.runtime']).toBe('getenforce: not available for an offline root or snapshot');
+  });
+
   it('a config libvirt refuses makes its settings unknown but keeps the rejection', () => {
     const { facts, unknown } = build({ files: { '/etc/libvirt/libvirtd.conf': 'listen_tcp = yes\n' } });
     expect(facts.libvirtd).toMatchObject({ present: true, accepted: false, known: false });

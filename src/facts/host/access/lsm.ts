@@ -1,6 +1,7 @@
 /**
  * SELinux / AppArmor state and the labels of QEMU, swtpm and libvirt daemon processes.
- * Runtime SELinux mode: `getenforce`, else `/sys/fs/selinux/enforce` (absent = disabled on a live host).
+ * Runtime SELinux mode: `getenforce`, else `/sys/fs/selinux/enforce` (absent = disabled on a live host, or on an offline
+ * root whose `/sys/kernel/security/lsm` does not list selinux).
  * Processes: `ps -eZ`, else `/proc/<pid>/attr/current` + `/proc/<pid>/comm`; `/proc/<pid>/cmdline` names the domain.
  */
 import { commandOf, fileOf, type EvidenceBundle } from '../../../collect/evidence';
@@ -10,10 +11,17 @@ import { formatCategories, parseGetenforce, parseSelinuxConfig, parseSelinuxEnfo
 import type { LsmFacts, ProcessFacts, SelinuxFacts } from '../model-access';
 import { at, commandReason, fileReason, okText, unreadable } from './common';
 
+const LSM_FILE = '/sys/kernel/security/lsm';
+
+/** The active LSMs from securityfs (`lockdown,capability,yama,apparmor`); null when the file was not read. */
+function activeLsms(b: EvidenceBundle): string[] | null {
+  const t = okText(fileOf(b, LSM_FILE));
+  return t === undefined ? null : t.replace(/\0/g, '').trim().split(',').filter(Boolean);
+}
+
 export function buildLsm(b: EvidenceBundle, unknown: Record<string, string>): LsmFacts {
-  const f = fileOf(b, '/sys/kernel/security/lsm');
-  const t = okText(f);
-  const active = t === undefined ? null : t.replace(/\0/g, '').trim().split(',').filter(Boolean);
+  const f = fileOf(b, LSM_FILE);
+  const active = activeLsms(b);
   if (active === null && f.state !== 'missing') unknown['host.lsm.active'] = fileReason(b, f);
   const aa = okText(fileOf(b, '/sys/module/apparmor/parameters/enabled'))?.trim();
   const enforce = fileOf(b, '/sys/fs/selinux/enforce');
@@ -21,7 +29,7 @@ export function buildLsm(b: EvidenceBundle, unknown: Record<string, string>): Ls
     active,
     selinux: active ? active.includes('selinux') : enforce.state === 'ok',
     apparmor: active ? active.includes('apparmor') : aa === 'Y',
-    loc: at('/sys/kernel/security/lsm'),
+    loc: at(LSM_FILE),
     key: 'lsm',
   };
 }
@@ -42,6 +50,11 @@ export function buildSelinux(b: EvidenceBundle, unknown: Record<string, string>)
     // No selinuxfs on a live host: SELinux is disabled (or not built in).
     runtime = 'disabled';
     runtimeSource = ef.path;
+  } else if (ef.state === 'missing' && activeLsms(b)?.includes('selinux') === false) {
+    // Offline root or snapshot: the kernel's list of active LSMs (securityfs, Linux >= 4.15) was collected and does
+    // not name SELinux: it is not running (getenforce would print Disabled).
+    runtime = 'disabled';
+    runtimeSource = LSM_FILE;
   } else {
     unknown['host.selinux.runtime'] = ge.state === 'not-applicable' ? commandReason(b, ge, 'getenforce') : fileReason(b, ef);
   }
