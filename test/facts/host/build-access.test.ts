@@ -73,7 +73,7 @@ describe('buildAccessFacts', () => {
     expect(apparmor.unknown['host.selinux.runtime']).toBeUndefined();
     // SELinux active but /sys/fs/selinux not collected: the mode is not known.
     const selinux = build({ commands: offline, files: { '/sys/kernel/security/lsm': 'lockdown,capability,yama,selinux' } });
-    expect(selinux.facts.selinux.runtime).toBeNull();
+    expect(selinux.facts.selinux?.runtime).toBeNull();
     expect(selinux.unknown['host.selinux.runtime']).toBe('getenforce: not available for an offline root or snapshot');
     // No LSM list either: nothing is known.
     expect(build({ commands: offline }).unknown['host.selinux.runtime']).toBe('getenforce: not available for an offline root or snapshot');
