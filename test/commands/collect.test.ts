@@ -68,7 +68,12 @@ describe('vmaudit collect', () => {
 
   it('a bad --root is a usage error (exit 2)', async () => {
     const c = capture();
-    await expect(Collect.run(['--root', path.join(dir, 'missing')], ROOT)).rejects.toMatchObject({ oclif: { exit: 2 } });
-    c.restore();
+    try {
+      await expect(Collect.run(['--root', path.join(dir, 'missing')], ROOT)).rejects.toMatchObject({ oclif: { exit: 2 } });
+    } finally {
+      // oclif's Command.catch also sets process.exitCode (for the CLI's own exit); here the process is jest's.
+      process.exitCode = undefined;
+      c.restore();
+    }
   });
 });
