@@ -9,6 +9,7 @@ import { parseEnvFile } from '../common/envfile';
 import { resolveServiceExecStart, SYSTEM_UNIT_PATH, type ArgWord, type EnvVar, type UnitSources } from '../common/systemd';
 import { parseCpuset } from '../cpuset';
 import { parseKernelCmdline } from '../common/cmdline';
+import { at, commandFile, commandReason, fileReason, okStdout, okText } from '../common/evidence';
 import { CPUIDLE_DIR, HALTPOLL_PARAM_DIR, kernelBool, parseCpuidle } from './cpuidle';
 import { parseKernelConfig, parsePvSpinDmesg } from './pvspin';
 import {
@@ -55,44 +56,6 @@ export const QGA_BINARIES = ['/usr/bin/qemu-ga', '/usr/sbin/qemu-ga'];
 export const QGA_ENV_FILES = ['/etc/sysconfig/qemu-ga', '/etc/default/qemu-guest-agent'];
 export const TPM_PCR_BANK_DIRS = ['sha1', 'sha256', 'sha384', 'sha512'];
 
-/** Pseudo file name for locations inside a command's output. */
-export const commandFile = (id: string): string => `command:${id}`;
-
-const at = (file: string, line = 1, column = 1): SourceLocation => ({ file, line, column });
-
-function okText(f: FileEvidence): string | undefined {
-  return f.state === 'ok' || f.state === 'too-large' ? (f.content ?? '') : undefined;
-}
-
-function fileReason(f: FileEvidence): string {
-  const why: Record<string, string> = { missing: 'does not exist', denied: 'permission denied', 'not-regular': 'is not a regular file', 'too-large': 'is too large', error: f.error ?? 'could not be read' };
-  return `${f.path}: ${why[f.state] ?? f.state}`;
-}
-
-function commandReason(c: CommandEvidence, what = c.id): string {
-  switch (c.state) {
-    case 'not-found':
-      return `${what}: program not installed (or not collected)`;
-    case 'denied':
-      return `${what}: not permitted with the privileges at hand`;
-    case 'not-applicable':
-      return `${what}: not available for an offline root or snapshot`;
-    case 'timeout':
-      return `${what}: timed out`;
-    case 'error':
-      return `${what}: ${c.error ?? 'failed'}`;
-    default: {
-      const first = (c.stderr ?? '').split('\n').find((l) => l.trim() !== '');
-      return `${what}: exited with status ${c.exitCode ?? '?'}${first ? ` (${first.trim().slice(0, 120)})` : ''}`;
-    }
-  }
-}
-
-/** stdout of a command that ran and exited 0. */
-function okStdout(c: CommandEvidence): string | undefined {
-  return c.state === 'ok' && (c.exitCode ?? 0) === 0 ? (c.stdout ?? '') : undefined;
-}
-
 const locKey = (l: SourceLocation | undefined | null): string => (l ? `${l.file}:${l.line}` : 'unknown');
 
 function problemFact(p: Problem, fallback: SourceLocation): ProblemFact {
@@ -117,7 +80,7 @@ function buildCmdline(b: EvidenceBundle, unknown: Record<string, string>): Cmdli
   const f = fileOf(b, '/proc/cmdline');
   const text = okText(f);
   if (text === undefined) {
-    unknown['guest.cmdline'] = fileReason(f);
+    unknown['guest.cmdline'] = fileReason(f, b.privileged);
     return null;
   }
   const parsed = parseKernelCmdline(text, f.path).value;
@@ -299,14 +262,14 @@ function buildQga(b: EvidenceBundle, unknown: Record<string, string>): QgaFacts 
   const denied: string[] = [];
   for (const d of SYSTEM_UNIT_PATH) {
     const f = fileOf(b, `${d}/${QGA_UNIT}`);
-    if (f.state === 'denied' || f.state === 'error') denied.push(fileReason(f));
+    if (f.state === 'denied' || f.state === 'error') denied.push(fileReason(f, b.privileged));
     for (const dir of [`${d}/${QGA_UNIT}.d`, `${d}/service.d`]) {
       const l = b.dirs[dir];
       if (l && (l.state === 'denied' || l.state === 'error')) denied.push(`${dir}: ${l.state === 'denied' ? 'permission denied' : (l.error ?? 'unreadable')}`);
       for (const e of l?.entries ?? []) {
         if (!e.endsWith('.conf')) continue;
         const df = fileOf(b, `${dir}/${e}`);
-        if (okText(df) === undefined && df.linkTarget !== '/dev/null') denied.push(fileReason(df));
+        if (okText(df) === undefined && df.linkTarget !== '/dev/null') denied.push(fileReason(df, b.privileged));
       }
     }
   }
@@ -346,7 +309,7 @@ function buildQga(b: EvidenceBundle, unknown: Record<string, string>): QgaFacts 
     const pf = fileOf(b, `/proc/${pid}/cmdline`);
     const t = okText(pf);
     if (t !== undefined && t !== '') procArgv = parseProcCmdline(t, pf.path);
-    else if (pf.state !== 'missing') denied.push(fileReason(pf));
+    else if (pf.state !== 'missing') denied.push(fileReason(pf, b.privileged));
   }
 
   const binaryFound = QGA_BINARIES.some((p) => ['ok', 'not-regular', 'too-large'].includes(fileOf(b, p).state));
@@ -371,10 +334,10 @@ function buildQga(b: EvidenceBundle, unknown: Record<string, string>): QgaFacts 
 
   // The config file must be readable for the lists to be known.
   const cf = fileOf(b, effective.configPath);
-  if (cf.state !== 'ok' && cf.state !== 'missing') unknown['guest.qga'] = unknown['guest.qga'] ?? fileReason(cf);
+  if (cf.state !== 'ok' && cf.state !== 'missing') unknown['guest.qga'] = unknown['guest.qga'] ?? fileReason(cf, b.privileged);
   for (const ef of svc.value.environment.files) {
     const f = fileOf(b, ef.path);
-    if (f.state !== 'ok' && f.state !== 'missing') unknown['guest.qga'] = unknown['guest.qga'] ?? fileReason(f);
+    if (f.state !== 'ok' && f.state !== 'missing') unknown['guest.qga'] = unknown['guest.qga'] ?? fileReason(f, b.privileged);
   }
 
   if (unitLoaded) {
@@ -571,7 +534,7 @@ function buildTpm(b: EvidenceBundle, unknown: Record<string, string>, problems: 
       srcFile = commandFile(id);
       break;
     }
-    if (c.state !== 'not-found' || id === 'tpm2_pcrread') reasons.push(commandReason(c));
+    if (c.state !== 'not-found' || id === 'tpm2_pcrread') reasons.push(commandReason(c, c.id, b.privileged));
   }
   if (!listing) {
     const sys: Record<string, string> = {};
@@ -628,7 +591,7 @@ function buildTpm(b: EvidenceBundle, unknown: Record<string, string>, problems: 
 function buildCpuidle(b: EvidenceBundle, cmdline: CmdlineFacts | null, unknown: Record<string, string>, problems: ProblemFact[]): CpuidleFacts | null {
   const drvFile = fileOf(b, `${CPUIDLE_DIR}/current_driver`);
   if (okText(drvFile) === undefined) {
-    unknown['guest.cpuidle'] = fileReason(drvFile);
+    unknown['guest.cpuidle'] = fileReason(drvFile, b.privileged);
     return null;
   }
   const files: Record<string, string> = {};
@@ -694,7 +657,7 @@ function buildPvspin(b: EvidenceBundle, arch: string | null, release: string | n
   if (log) verdict = log.state === 'enabled' ? 'enabled' : log.reason && /no host support/.test(log.reason) ? 'no-host-support' : 'disabled-intentionally';
   else if (kconfig?.value === 'n') verdict = 'not-built';
   else if (dout === undefined) {
-    unknown['guest.pvspin'] = commandReason(dcmd, 'dmesg');
+    unknown['guest.pvspin'] = commandReason(dcmd, 'dmesg', b.privileged);
     return null;
   } else if (!bootBanner) {
     unknown['guest.pvspin'] = 'the kernel log no longer holds the boot messages (ring buffer wrapped)';
@@ -724,7 +687,7 @@ function buildTopology(b: EvidenceBundle, unknown: Record<string, string>): Topo
   const of = fileOf(b, '/sys/devices/system/cpu/online');
   const online = cpulist(okText(of));
   if (online === null) {
-    unknown['guest.topology'] = of.state === 'ok' ? `${of.path}: not a CPU list` : fileReason(of);
+    unknown['guest.topology'] = of.state === 'ok' ? `${of.path}: not a CPU list` : fileReason(of, b.privileged);
     return null;
   }
   const cpus: GuestCpuFact[] = [];
@@ -733,7 +696,7 @@ function buildTopology(b: EvidenceBundle, unknown: Record<string, string>): Topo
     const pkg = intFile(b, `${d}/physical_package_id`);
     const core = intFile(b, `${d}/core_id`);
     if (pkg === null || core === null) {
-      unknown['guest.topology'] = fileReason(fileOf(b, `${d}/${pkg === null ? 'physical_package_id' : 'core_id'}`));
+      unknown['guest.topology'] = fileReason(fileOf(b, `${d}/${pkg === null ? 'physical_package_id' : 'core_id'}`), b.privileged);
       return null;
     }
     cpus.push({
@@ -781,7 +744,7 @@ function buildNuma(b: EvidenceBundle, unknown: Record<string, string>): NumaFact
   const nf = fileOf(b, '/sys/devices/system/node/online');
   const nodes = nf.state === 'missing' ? [] : cpulist(okText(nf));
   if (nodes === null) {
-    unknown['guest.numa'] = fileReason(nf);
+    unknown['guest.numa'] = fileReason(nf, b.privileged);
     return null;
   }
   const dir = b.dirs['/sys/bus/pci/devices'];
@@ -817,7 +780,7 @@ export function buildGuestFacts(bundle: EvidenceBundle): GuestFactsResult {
   const problems: ProblemFact[] = [];
   const um = commandOf(bundle, 'uname.machine');
   guest.arch = okStdout(um)?.trim() || null;
-  if (guest.arch === null) unknown['guest.arch'] = commandReason(um, 'uname -m');
+  if (guest.arch === null) unknown['guest.arch'] = commandReason(um, 'uname -m', bundle.privileged);
   guest.kernelRelease = okStdout(commandOf(bundle, 'uname.release'))?.trim() || null;
   guest.cmdline = buildCmdline(bundle, unknown);
   guest.qga = buildQga(bundle, unknown);

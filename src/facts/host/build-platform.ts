@@ -4,7 +4,8 @@ import { parseCpulist, parseKernelMask } from './kernel-bitmap';
 import type { CpuFacts, DomainStateFacts, HostCmdlineFacts, KernelFacts, KernelMaskFact, KvmFacts, MountFact, PlatformFacts, ResctrlFacts, SysfsValueFact, WorkqueueFacts } from './model-platform';
 import { buildBlock, buildIommu, buildPci } from './platform/devices';
 import { buildHugepages, buildNuma, buildThp } from './platform/memory';
-import { at, commandReason, dirEntries, fileReason, filesMatching, okStdout, okText, paramFact, ProblemSink, valueFact } from './platform/util';
+import { at, commandReason, fileReason, okStdout, okText } from '../common/evidence';
+import { dirEntries, filesMatching, paramFact, ProblemSink, valueFact } from './platform/util';
 
 /**
  * Builds the platform half of HostFacts from evidence; records unknown fact paths (with reasons) in `unknown`.

@@ -1,51 +1,11 @@
-import type { CommandEvidence, EvidenceBundle, FileEvidence } from '../../../collect/evidence';
+import type { EvidenceBundle, FileEvidence } from '../../../collect/evidence';
+import { at, okText } from '../../common/evidence';
 import type { UnitSources } from '../../common/systemd';
-import type { SourceLocation } from '../../../util/location';
 import type { Problem } from '../../../util/problem';
 import type { ProblemFact, StatFacts } from '../model-access';
 
 /** Shared helpers of the access-fact builders. */
 
-export const at = (file: string, line = 1, column = 1): SourceLocation => ({ file, line, column });
-
-export const cmdFile = (id: string): string => `command:${id}`;
-
-export function okText(f: FileEvidence): string | undefined {
-  return (f.state === 'ok' || f.state === 'too-large') && f.content !== undefined ? f.content : undefined;
-}
-
-/** Why a file gives no facts; mentions root when an unprivileged scan was refused. */
-export function fileReason(b: EvidenceBundle, f: FileEvidence): string {
-  const why: Record<string, string> = {
-    missing: 'does not exist',
-    denied: b.privileged ? 'permission denied' : 'permission denied (the check needs root; the scan ran unprivileged)',
-    'not-regular': 'is not a regular file',
-    'too-large': 'is too large',
-    error: f.error ?? 'could not be read',
-  };
-  return `${f.path}: ${why[f.state] ?? f.state}`;
-}
-
-export function commandReason(b: EvidenceBundle, c: CommandEvidence, what: string): string {
-  switch (c.state) {
-    case 'not-found':
-      return `${what}: program not installed (or not collected)`;
-    case 'denied':
-      return `${what}: not permitted${b.privileged ? '' : ' (the check needs root; the scan ran unprivileged)'}`;
-    case 'not-applicable':
-      return `${what}: not available for an offline root or snapshot`;
-    case 'timeout':
-      return `${what}: timed out`;
-    case 'error':
-      return `${what}: ${c.error ?? 'failed'}`;
-    default: {
-      const first = (c.stderr ?? '').split('\n').find((l) => l.trim() !== '');
-      return `${what}: exited with status ${c.exitCode ?? '?'}${first ? ` (${first.trim().slice(0, 120)})` : ''}`;
-    }
-  }
-}
-
-/** A file or directory is unreadable for a reason other than not existing. */
 export const unreadable = (f: { state: string }): boolean => f.state === 'denied' || f.state === 'error';
 
 export function problemFact(p: Problem, fallbackFile: string): ProblemFact {

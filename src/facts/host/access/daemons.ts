@@ -19,7 +19,8 @@ import { loadUnit, resolveServiceExecStart, socketSettings, splitWords, unitList
 import type { SourceLocation } from '../../../util/location';
 import { parseVirConf, readDaemonConfig, type DaemonConfig, type DaemonName } from '../virconf';
 import type { DaemonConfigFacts, DaemonsFacts, GroupFacts, ListenWayFacts, RemoteFacts, SettingFact, TlsFacts, UnitFacts, UnixSocketFacts } from '../model-access';
-import { at, fileReason, isWildcard, okText, problemFact, statOf, unitSources, unreadable } from './common';
+import { at, fileReason, okText } from '../../common/evidence';
+import { isWildcard, problemFact, statOf, unitSources, unreadable } from './common';
 import type { TypedConfig } from '../virconf';
 
 export const DAEMONS: readonly DaemonName[] = [
@@ -173,7 +174,7 @@ export function buildDaemons(b: EvidenceBundle, unknown: Record<string, string>,
     const file = `/etc/libvirt/${d}.conf`;
     const f = fileOf(b, file);
     if (unreadable(f) || f.state === 'not-regular') {
-      if (ctx.inUse.has(d)) unknown[`host.${d}`] = fileReason(b, f);
+      if (ctx.inUse.has(d)) unknown[`host.${d}`] = fileReason(f, b.privileged);
       continue;
     }
     const present = f.state !== 'missing';
@@ -322,7 +323,7 @@ export function buildTls(b: EvidenceBundle, remote: RemoteFacts | null, unknown:
     const setting = cfg.settings[name];
     const path = typeof setting.value === 'string' ? setting.value : '';
     const f = fileOf(b, path);
-    if (unreadable(f) && remote.tls) unknown['host.tls'] = fileReason(b, f);
+    if (unreadable(f) && remote.tls) unknown['host.tls'] = fileReason(f, b.privileged);
     return { ...statOf(b, path, `tls:${name}`), setting, role: name.replace('_file', '') as 'ca' | 'cert' | 'key' };
   };
   return { daemon: remote.daemon, files: [one('ca_file'), one('cert_file'), one('key_file')], loc: cfg.loc, key: `tls:${remote.daemon}` };
@@ -401,7 +402,7 @@ export function buildGroups(b: EvidenceBundle, unknown: Record<string, string>):
   const gf = fileOf(b, '/etc/group');
   const text = okText(gf);
   if (text === undefined) {
-    unknown['host.groups'] = fileReason(b, gf);
+    unknown['host.groups'] = fileReason(gf, b.privileged);
     return null;
   }
   const groups: Record<string, GroupFacts> = {};

@@ -9,7 +9,8 @@ import { cmdlineAll, parseKernelBool, parseKernelCmdline } from '../../common/cm
 import { parsePsEZ, processesFromProc, type ProcEntry, type ProcessLabel } from '../ps';
 import { formatCategories, parseGetenforce, parseSelinuxConfig, parseSelinuxEnforceFile, type SelinuxMode } from '../selinux';
 import type { LsmFacts, ProcessFacts, SelinuxFacts } from '../model-access';
-import { at, commandReason, fileReason, okText, unreadable } from './common';
+import { at, commandReason, fileReason, okText } from '../../common/evidence';
+import { unreadable } from './common';
 
 const LSM_FILE = '/sys/kernel/security/lsm';
 
@@ -22,7 +23,7 @@ function activeLsms(b: EvidenceBundle): string[] | null {
 export function buildLsm(b: EvidenceBundle, unknown: Record<string, string>): LsmFacts {
   const f = fileOf(b, LSM_FILE);
   const active = activeLsms(b);
-  if (active === null && f.state !== 'missing') unknown['host.lsm.active'] = fileReason(b, f);
+  if (active === null && f.state !== 'missing') unknown['host.lsm.active'] = fileReason(f, b.privileged);
   const aa = okText(fileOf(b, '/sys/module/apparmor/parameters/enabled'))?.trim();
   const enforce = fileOf(b, '/sys/fs/selinux/enforce');
   return {
@@ -56,7 +57,7 @@ export function buildSelinux(b: EvidenceBundle, unknown: Record<string, string>)
     runtime = 'disabled';
     runtimeSource = LSM_FILE;
   } else {
-    unknown['host.selinux.runtime'] = ge.state === 'not-applicable' ? commandReason(b, ge, 'getenforce') : fileReason(b, ef);
+    unknown['host.selinux.runtime'] = ge.state === 'not-applicable' ? commandReason(ge, 'getenforce', b.privileged) : fileReason(ef, b.privileged);
   }
   const cf = fileOf(b, '/etc/selinux/config');
   const ct = okText(cf);
@@ -64,12 +65,12 @@ export function buildSelinux(b: EvidenceBundle, unknown: Record<string, string>)
   if (ct !== undefined) {
     const c = parseSelinuxConfig(ct, cf.path).value;
     config = { mode: c.mode ?? null, type: c.type ?? null, loc: c.modeLocation ?? at(cf.path), key: 'selinux:config' };
-  } else if (unreadable(cf)) unknown['host.selinux.config'] = fileReason(b, cf);
+  } else if (unreadable(cf)) unknown['host.selinux.config'] = fileReason(cf, b.privileged);
 
   const cmdOverrides: SelinuxFacts['cmdlineOverrides'] = [];
   const kf = fileOf(b, '/proc/cmdline');
   const kt = okText(kf);
-  if (kt === undefined) unknown['host.selinux.cmdlineOverrides'] = fileReason(b, kf);
+  if (kt === undefined) unknown['host.selinux.cmdlineOverrides'] = fileReason(kf, b.privileged);
   else {
     const cmd = parseKernelCmdline(kt, kf.path).value;
     const push = (p: { name: string; value?: string; location: import('../../../util/location').SourceLocation }) =>
@@ -129,7 +130,7 @@ export function buildProcesses(b: EvidenceBundle, unknown: Record<string, string
     }
     if (entries.length) rows = processesFromProc(entries);
     else {
-      unknown['host.processes'] = commandReason(b, ps, 'ps -eZ');
+      unknown['host.processes'] = commandReason(ps, 'ps -eZ', b.privileged);
       return null;
     }
   }

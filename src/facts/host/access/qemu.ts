@@ -6,7 +6,8 @@
 import { fileOf, type EvidenceBundle } from '../../../collect/evidence';
 import { parseVirConf, readQemuConfig } from '../virconf';
 import type { DisplayFacts, QemuConfFacts, SettingFact } from '../model-access';
-import { fileReason, isLoopback, okText, unreadable } from './common';
+import { fileReason, okText } from '../../common/evidence';
+import { isLoopback, unreadable } from './common';
 import { confFacts } from './daemons';
 
 export const QEMU_CONF = '/etc/libvirt/qemu.conf';
@@ -14,7 +15,7 @@ export const QEMU_CONF = '/etc/libvirt/qemu.conf';
 export function buildQemuConf(b: EvidenceBundle, unknown: Record<string, string>): QemuConfFacts | null {
   const f = fileOf(b, QEMU_CONF);
   if (unreadable(f) || f.state === 'not-regular') {
-    unknown['host.qemuConf'] = fileReason(b, f);
+    unknown['host.qemuConf'] = fileReason(f, b.privileged);
     return null;
   }
   // Build-time QEMU user: libvirt-qemu on Debian/Ubuntu, qemu elsewhere.

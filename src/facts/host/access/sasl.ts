@@ -6,7 +6,8 @@
 import { commandOf, fileOf, type EvidenceBundle } from '../../../collect/evidence';
 import { parseSaslConf, parseSasldbList } from '../sasl';
 import type { RemoteFacts, SaslFacts } from '../model-access';
-import { at, cmdFile, commandReason, fileReason, okText, problemFact, statOf, unreadable } from './common';
+import { at, commandFile, commandReason, fileReason, okText } from '../../common/evidence';
+import { problemFact, statOf, unreadable } from './common';
 
 export const SASL_CONF = '/etc/sasl2/libvirt.conf';
 export const DEFAULT_SASLDB = '/etc/sasldb2';
@@ -57,7 +58,7 @@ function plugins(b: EvidenceBundle): string[] | null {
 export function buildSasl(b: EvidenceBundle, remote: RemoteFacts | null, unknown: Record<string, string>): SaslFacts | null {
   const f = fileOf(b, SASL_CONF);
   if (f.state !== 'missing' && okText(f) === undefined) {
-    unknown['host.sasl'] = fileReason(b, f);
+    unknown['host.sasl'] = fileReason(f, b.privileged);
     return null;
   }
   const present = f.state !== 'missing';
@@ -95,18 +96,18 @@ export function buildSasl(b: EvidenceBundle, remote: RemoteFacts | null, unknown
   const sasldbPath = pathSetting('sasldb_path', DEFAULT_SASLDB);
   const keytabPath = pathSetting('keytab', DEFAULT_KEYTAB);
   const dbFile = fileOf(b, sasldbPath.value);
-  if (unreadable(dbFile) && dbFile.mode === undefined) unknown['host.sasl.sasldb'] = fileReason(b, dbFile);
+  if (unreadable(dbFile) && dbFile.mode === undefined) unknown['host.sasl.sasldb'] = fileReason(dbFile, b.privileged);
   const ktFile = fileOf(b, keytabPath.value);
-  if (unreadable(ktFile) && ktFile.mode === undefined) unknown['host.sasl.keytab'] = fileReason(b, ktFile);
+  if (unreadable(ktFile) && ktFile.mode === undefined) unknown['host.sasl.keytab'] = fileReason(ktFile, b.privileged);
 
   // Users: no database means no users; otherwise sasldblistusers2 must have listed it.
   let users: SaslFacts['users'] = null;
   const cmd = commandOf(b, 'sasldblistusers2');
   const what = `sasldblistusers2 -f ${sasldbPath.value}`;
   if (dbFile.state === 'missing') users = [];
-  else if (cmd.state !== 'ok') unknown['host.sasl.users'] = commandReason(b, cmd, what);
+  else if (cmd.state !== 'ok') unknown['host.sasl.users'] = commandReason(cmd, what, b.privileged);
   else {
-    const r = parseSasldbList(cmd, cmdFile('sasldblistusers2'));
+    const r = parseSasldbList(cmd, commandFile('sasldblistusers2'));
     if (r.value.state === 'error') {
       const why = r.value.error ?? 'listusers failed';
       unknown['host.sasl.users'] = `${what}: ${why}${!b.privileged ? ' (the check needs root; the scan ran unprivileged)' : ''}`;

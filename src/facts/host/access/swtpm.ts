@@ -4,7 +4,8 @@
  */
 import { fileOf, type EvidenceBundle } from '../../../collect/evidence';
 import type { ProcessFacts, SwtpmFacts } from '../model-access';
-import { at, fileReason, statOf, unreadable } from './common';
+import { at, fileReason } from '../../common/evidence';
+import { statOf, unreadable } from './common';
 
 export const LOCALCA = '/var/lib/swtpm-localca';
 export const SWTPM_STATE = '/var/lib/libvirt/swtpm';
@@ -24,15 +25,15 @@ export function buildSwtpm(b: EvidenceBundle, processes: ProcessFacts[] | null, 
     ['/usr/bin/swtpm', '/usr/sbin/swtpm', '/usr/local/bin/swtpm'].some((p) => fileOf(b, p).state !== 'missing') || !!processes?.some((p) => p.role === 'swtpm');
   const ca = statOf(b, LOCALCA, 'swtpm-localca');
   const caDir = b.dirs[LOCALCA];
-  if (caDir && unreadable(caDir)) unknown['host.swtpm.localcaFiles'] = fileReason(b, { path: LOCALCA, state: caDir.state, error: caDir.error });
+  if (caDir && unreadable(caDir)) unknown['host.swtpm.localcaFiles'] = fileReason({ path: LOCALCA, state: caDir.state, error: caDir.error }, b.privileged);
   const localcaFiles = children(b, LOCALCA).map((n) => ({ ...statOf(b, `${LOCALCA}/${n}`), privateKey: isPrivateKey(n) }));
   const stateFiles: SwtpmFacts['stateFiles'] = [];
   const top = b.dirs[SWTPM_STATE];
-  if (top && unreadable(top)) unknown['host.swtpm.stateFiles'] = fileReason(b, { path: SWTPM_STATE, state: top.state, error: top.error });
+  if (top && unreadable(top)) unknown['host.swtpm.stateFiles'] = fileReason({ path: SWTPM_STATE, state: top.state, error: top.error }, b.privileged);
   for (const uuid of children(b, SWTPM_STATE)) {
     const d = `${SWTPM_STATE}/${uuid}/tpm2`;
     const dl = b.dirs[d];
-    if (dl && unreadable(dl)) unknown['host.swtpm.stateFiles'] = fileReason(b, { path: d, state: dl.state, error: dl.error });
+    if (dl && unreadable(dl)) unknown['host.swtpm.stateFiles'] = fileReason({ path: d, state: dl.state, error: dl.error }, b.privileged);
     for (const n of children(b, d)) stateFiles.push({ ...statOf(b, `${d}/${n}`), uuid });
   }
   return { installed, localca: ca.exists ? { ...ca, privateKey: false } : null, localcaFiles, stateFiles, loc: at(LOCALCA), key: 'swtpm' };

@@ -1,7 +1,8 @@
 import { commandOf, fileOf, type EvidenceBundle } from '../../../collect/evidence';
 import { normalizeParamName, parseKernelBool } from '../../common/cmdline';
 import type { BlockDeviceFact, BlockFacts, CmdlineParamFact, HostCmdlineFacts, InterruptSettingFact, IommuFacts, PciDeviceFacts, PciFacts, PciPeerFact } from '../model-platform';
-import { at, dirEntries, dirReason, filesMatching, linkBase, okStdout, okText, valueFact, type ProblemSink } from './util';
+import { at, dirReason, okStdout, okText } from '../../common/evidence';
+import { dirEntries, filesMatching, linkBase, valueFact, type ProblemSink } from './util';
 
 /**
  * PCI devices and IOMMU groups, the IOMMU and interrupt-remapping state, and block devices (for RDM).

@@ -2,7 +2,8 @@ import { fileOf, type EvidenceBundle } from '../../../collect/evidence';
 import { parseCpulist } from '../kernel-bitmap';
 import { parseMeminfo, parseSelectedValue, parseSysfsInt } from '../sysfs';
 import type { CmdlineParamFact, HugepagePoolFacts, HugepagesFacts, NodeHugepagePoolFact, NumaFacts, NumaNodeFacts, SelectedValueFact, ThpFacts } from '../model-platform';
-import { at, dirEntries, dirReason, fileReason, filesMatching, okText, type ProblemSink } from './util';
+import { at, dirReason, fileReason, okText } from '../../common/evidence';
+import { dirEntries, filesMatching, type ProblemSink } from './util';
 
 /**
  * NUMA nodes, huge page pools (global and per node), /proc/meminfo and THP.

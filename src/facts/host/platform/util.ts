@@ -1,59 +1,11 @@
-import type { CommandEvidence, EvidenceBundle, FileEvidence } from '../../../collect/evidence';
+import type { EvidenceBundle } from '../../../collect/evidence';
 import type { SourceLocation } from '../../../util/location';
 import type { Problem } from '../../../util/problem';
 import { parseKernelBool, type CmdlineParam } from '../../common/cmdline';
+import { at } from '../../common/evidence';
 import type { CmdlineParamFact, PlatformProblemFact, SysfsValueFact } from '../model-platform';
 
-/** Shared plumbing of the platform fact builders: evidence access, reasons for unknown facts, problems. */
-export const at = (file: string, line = 1, column = 1): SourceLocation => ({ file, line, column });
-
-/** Content of a readable file (a truncated one too), else undefined. */
-export function okText(f: FileEvidence): string | undefined {
-  return f.state === 'ok' || f.state === 'too-large' ? (f.content ?? '') : undefined;
-}
-
-/** Why a file item has no content; mentions root when the scan was unprivileged and the file was denied. */
-export function fileReason(f: FileEvidence, privileged: boolean): string {
-  const why: Record<string, string> = {
-    missing: 'does not exist (or was not collected)',
-    denied: privileged ? 'permission denied' : 'permission denied (the check needs root: rerun the scan as root)',
-    'not-regular': 'is not a regular file',
-    'too-large': 'is too large',
-    error: f.error ?? 'could not be read',
-  };
-  return `${f.path}: ${why[f.state] ?? f.state}`;
-}
-
-export function dirReason(path: string, d: EvidenceBundle['dirs'][string] | undefined, privileged: boolean): string {
-  if (!d) return `${path}: not collected`;
-  if (d.state === 'denied') return `${path}: permission denied${privileged ? '' : ' (the check needs root: rerun the scan as root)'}`;
-  if (d.state === 'missing') return `${path}: does not exist`;
-  return `${path}: ${d.error ?? d.state}`;
-}
-
-export function commandReason(c: CommandEvidence, what: string, privileged: boolean): string {
-  switch (c.state) {
-    case 'not-found':
-      return `${what}: program not installed (or not collected)`;
-    case 'denied':
-      return `${what}: not permitted${privileged ? '' : ' (needs root: rerun the scan as root)'}`;
-    case 'not-applicable':
-      return `${what}: not available for an offline root or snapshot`;
-    case 'timeout':
-      return `${what}: timed out`;
-    case 'error':
-      return `${what}: ${c.error ?? 'failed'}`;
-    default: {
-      const first = (c.stderr ?? '').split('\n').find((l) => l.trim() !== '');
-      return `${what}: exited with status ${c.exitCode ?? '?'}${first ? ` (${first.trim().slice(0, 120)})` : ''}`;
-    }
-  }
-}
-
-/** stdout of a command that ran and exited 0. */
-export function okStdout(c: CommandEvidence): string | undefined {
-  return c.state === 'ok' && (c.exitCode ?? 0) === 0 ? (c.stdout ?? '') : undefined;
-}
+/** Shared plumbing of the platform fact builders: evidence listings, sysfs values, problems. */
 
 /** Bundle file paths matching a regular expression, sorted. */
 export function filesMatching(b: EvidenceBundle, re: RegExp): string[] {
