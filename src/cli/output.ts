@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import type { ScanResult } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { EXIT, exitCodeFor, type FailOn, type ReportContext } from '../report/common';
+import { batched, prettyJsonChunks } from '../report/json-stream';
 
 export { EXIT };
 
@@ -34,25 +35,36 @@ export interface ReportFlags {
   color?: boolean;
 }
 
-export function render(ctx: ReportContext, flags: ReportFlags): string {
+/** The report in pieces (JSON and SARIF reports can be tens of megabytes: they are never built as one string). */
+export function renderChunks(ctx: ReportContext, flags: ReportFlags): Iterable<string> {
   switch (flags.format as Format) {
     // Reporters are loaded on demand: a run needs one of them.
     case 'json':
-      return JSON.stringify((require('../report/json') as typeof import('../report/json')).toJsonReport(ctx), null, 2) + '\n';
+      return jsonChunks((require('../report/json') as typeof import('../report/json')).toJsonReport(ctx));
     case 'sarif':
-      return JSON.stringify((require('../report/sarif') as typeof import('../report/sarif')).toSarif(ctx), null, 2) + '\n';
+      return jsonChunks((require('../report/sarif') as typeof import('../report/sarif')).toSarif(ctx));
     case 'html':
-      return (require('../report/html') as typeof import('../report/html')).toHtml(ctx);
+      return [(require('../report/html') as typeof import('../report/html')).toHtml(ctx)];
     case 'junit':
-      return (require('../report/junit') as typeof import('../report/junit')).toJunit(ctx);
+      return [(require('../report/junit') as typeof import('../report/junit')).toJunit(ctx)];
     case 'markdown':
-      return (require('../report/markdown') as typeof import('../report/markdown')).toMarkdown(ctx);
+      return [(require('../report/markdown') as typeof import('../report/markdown')).toMarkdown(ctx)];
     default: {
       const text = require('../report/text') as typeof import('../report/text');
       const color = text.colorEnabled({ flag: flags.color, toFile: !!flags.output, isTTY: process.stdout.isTTY === true, env: process.env });
-      return text.toText(ctx, { color, verbose: flags.verbose });
+      return [text.toText(ctx, { color, verbose: flags.verbose })];
     }
   }
+}
+
+function* jsonChunks(report: object): Generator<string> {
+  yield* prettyJsonChunks(report);
+  yield '\n';
+}
+
+/** The whole report as one string. */
+export function render(ctx: ReportContext, flags: ReportFlags): string {
+  return [...renderChunks(ctx, flags)].join('');
 }
 
 /** True when the report is the text report shown on a terminal (it then already lists the scan errors). */
@@ -64,17 +76,21 @@ export function reportOnTerminal(flags: ReportFlags): boolean {
 export function emit(result: ScanResult, flags: ReportFlags, policyName = 'default', extra: Partial<Omit<ReportContext, 'result' | 'policyName'>> = {}): number {
   const failOn = (flags['fail-on'] ?? extra.failOn ?? 'high') as FailOn;
   const ctx: ReportContext = { source: readSource, ...extra, result, failOn, policyName };
-  const text = render(ctx, flags);
+  const pieces = batched(renderChunks(ctx, flags));
   if (flags.output) {
+    let fd: number | undefined;
     try {
-      fs.writeFileSync(flags.output, text);
+      fd = fs.openSync(flags.output, 'w');
+      for (const piece of pieces) fs.writeSync(fd, piece);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       const why = e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : (e.code ?? e.message);
       process.stderr.write(`vmaudit: cannot write the report to ${flags.output}: ${why}\n`);
       return EXIT.USAGE;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
-  } else process.stdout.write(text);
+  } else for (const piece of pieces) process.stdout.write(piece);
   return exitCodeFor(ctx);
 }
 

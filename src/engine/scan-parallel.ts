@@ -11,8 +11,13 @@ import type { ScanWorkerData } from './scan-worker';
 /** Below this many files a batch is scanned on the main thread: starting workers would cost more than it saves. */
 export const PARALLEL_MIN_FILES = 200;
 const BATCH = 100;
-/** Old-generation cap per worker: the per-file garbage is collected early instead of growing the heap (peak RSS). */
+/**
+ * Heap caps per worker: the per-file garbage is collected early instead of growing the heap (peak RSS). A worker
+ * keeps nothing between files but its batch's results, so a small young generation costs no time (measured on the
+ * 10,000-file bench: 8 MB gives the same wall time as V8's default and ~70 MB less peak RSS; 4 MB is slower).
+ */
 const WORKER_OLD_GEN_MB = 128;
+const WORKER_YOUNG_GEN_MB = 8;
 
 /** Worker count: VMAUDIT_WORKERS when set (1 = none), else one per CPU (at most 8) for large batches. */
 export function workerCount(files: number, env: NodeJS.ProcessEnv = process.env): number {
@@ -40,7 +45,7 @@ export async function scanDomainFilesParallel(files: readonly string[], rules: r
   let next = 0;
   const runWorker = () =>
     new Promise<void>((resolve) => {
-      const w = new Worker(workerFile, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GEN_MB } });
+      const w = new Worker(workerFile, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GEN_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GEN_MB } });
       let current: string[] | undefined;
       const feed = () => {
         current = batches[next++];
