@@ -211,10 +211,54 @@ describe('malformed and hostile domain inputs', () => {
     expect(exit(r)).toBe(3);
   });
 
-  (process.getuid?.() === 0 ? it.skip : it)('permission denied (skipped as root, who may read anything)', () => {
+  const isRoot = process.getuid?.() === 0;
+  (isRoot ? it.skip : it)('permission denied (as root, see the next test)', () => {
     const f = write('secret.xml', GOOD);
     fs.chmodSync(f, 0o000);
     expectUnscannable(scan(f, good), f, 1, /permission denied/, { finding: false });
+  });
+
+  // Root may read anything: it runs the real CLI as `nobody` (setpriv, util-linux) to see the refusal — where
+  // `nobody` can read the checkout at all (not under a private home directory).
+  const CLI_DIST = path.resolve(__dirname, '..', '..', 'dist', 'commands');
+  const nobodyCanRun = () => {
+    try {
+      execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'test', '-r', path.join(CLI_DIST, '..', '..', 'bin', 'run.js')], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  (isRoot && nobodyCanRun() ? it : it.skip)('permission denied, for an unprivileged user running the CLI (root runs it as nobody)', () => {
+    const sub = fs.mkdtempSync(path.join(os.tmpdir(), 'vmaudit-denied-'));
+    try {
+      fs.chmodSync(sub, 0o755);
+      const secret = path.join(sub, 'secret.xml');
+      const other = path.join(sub, 'other.xml');
+      fs.writeFileSync(secret, GOOD, { mode: 0o600 });
+      fs.writeFileSync(other, GOOD, { mode: 0o644 });
+      const bin = path.resolve(__dirname, '..', '..', 'bin', 'run.js');
+      let out = '';
+      let code = 0;
+      try {
+        out = execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, bin, 'scan', 'domain', secret, other, '--format', 'json'], {
+          cwd: sub,
+          env: { ...process.env, HOME: sub },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      } catch (e) {
+        const err = e as { status: number; stdout: string };
+        code = err.status;
+        out = err.stdout;
+      }
+      expect(code).toBe(3);
+      const report = JSON.parse(out) as { targets: { name: string }[]; errors: { target: { name: string }; message: string }[] };
+      expect(report.errors).toEqual([expect.objectContaining({ target: expect.objectContaining({ name: 'secret.xml' }), message: expect.stringMatching(/^secret\.xml:1:1: permission denied/) })]);
+      expect(report.targets.map((t) => t.name)).toEqual(['other.xml', 'secret.xml']);
+    } finally {
+      fs.rmSync(sub, { recursive: true, force: true });
+    }
   });
 
   it('comments and CDATA holding fake elements are not elements', () => {
