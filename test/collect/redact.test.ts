@@ -1,8 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { maskConfPasswords, maskXmlPasswords } from '../../src/collect/redact';
 import { parseDomainXml } from '../../src/facts/domain/build';
+import { REPO_ROOT, runCli } from '../helpers/cli';
 import { tempDir } from './helpers';
 
 describe('secret masking in collected evidence', () => {
@@ -29,25 +30,18 @@ describe('secret masking in collected evidence', () => {
 });
 
 describe('no secret reaches a snapshot or a report (real CLI on a copy of a fixture host)', () => {
-  const ROOT = path.resolve(__dirname, '..', '..');
-  const BIN = path.join(ROOT, 'bin', 'run.js');
   const work = tempDir('vmaudit-secrets-');
   const host = path.join(work, 'host');
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
   const SECRETS = ['TopSecretVnc1', 'TopSecretSpice2', 'TopSecretDom3'];
 
   it('collect masks them; every report format of the scan omits them; findings are those of the unmasked host', async () => {
-    execFileSync('cp', ['-a', path.join(ROOT, 'fixtures', 'hosts', 'guide-literal'), host]);
+    execFileSync('cp', ['-a', path.join(REPO_ROOT, 'fixtures', 'hosts', 'guide-literal'), host]);
     fs.appendFileSync(path.join(host, 'etc/libvirt/qemu.conf'), `vnc_listen = "0.0.0.0"\nvnc_password = "${SECRETS[0]}"\nspice_password = "${SECRETS[1]}"\n`);
     const dom = path.join(host, 'etc/libvirt/qemu/MeasuredbootVM.xml');
     fs.writeFileSync(dom, fs.readFileSync(dom, 'utf8').replace(/<graphics type='vnc'/, `<graphics type='vnc' passwd='${SECRETS[2]}'`));
     expect(fs.readFileSync(dom, 'utf8')).toContain(SECRETS[2]);
-    const run = (args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
-          resolve({ code: typeof err?.code === 'number' ? err.code : 0, stdout, stderr }),
-        ),
-      );
+    const run = (args: string[]) => runCli(args);
     const snap = path.join(work, 'snap.json');
     expect((await run(['collect', '--root', host, '--output', snap])).code).toBe(0);
     const snapshot = fs.readFileSync(snap, 'utf8');

@@ -1,9 +1,9 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { loadRules } from '../../src/engine/rule-loader';
+import { CLI_BIN as BIN, REPO_ROOT as ROOT, runCli, type CliRun } from '../helpers/cli';
 import { reportValidator, sarifValidator, schemaErrors } from '../report/validators';
 
 /**
@@ -11,28 +11,13 @@ import { reportValidator, sarifValidator, schemaErrors } from '../report/validat
  * a child process with pipes for stdout/stderr, from the repository root so that paths are relative.
  * Exit codes per DESIGN.md: 0 ok, 1 gate failed, 2 usage/config error, 3 some target could not be scanned.
  */
-const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'run.js');
-const run = promisify(execFile);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmaudit-e2e-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-const runs: { args: string[]; r: Run }[] = [];
+const runs: { args: string[]; r: CliRun }[] = [];
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  let r: Run;
-  try {
-    const out = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env }, maxBuffer: 32 << 20 });
-    r = { code: 0, stdout: out.stdout, stderr: out.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    r = { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const r = await runCli(args, { env: { NO_COLOR: '', FORCE_COLOR: '', ...env } });
   runs.push({ args, r });
   return r;
 }

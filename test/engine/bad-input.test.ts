@@ -8,6 +8,7 @@ import { scanDomainFiles } from '../../src/engine/scan-domains';
 import type { ScanResult } from '../../src/engine/findings';
 import { MAX_XML_BYTES } from '../../src/facts/xml';
 import { exitCodeFor, type FailOn } from '../../src/report/common';
+import { CLI_BIN } from '../helpers/cli';
 
 /**
  * Hostile and broken domain inputs (domain-knowledge.md §3), scanned with every built-in rule through
@@ -220,10 +221,9 @@ describe('malformed and hostile domain inputs', () => {
 
   // Root may read anything: it runs the real CLI as `nobody` (setpriv, util-linux) to see the refusal — where
   // `nobody` can read the checkout at all (not under a private home directory).
-  const CLI_DIST = path.resolve(__dirname, '..', '..', 'dist', 'commands');
   const nobodyCanRun = () => {
     try {
-      execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'test', '-r', path.join(CLI_DIST, '..', '..', 'bin', 'run.js')], { stdio: 'ignore' });
+      execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'test', '-r', CLI_BIN], { stdio: 'ignore' });
       return true;
     } catch {
       return false;
@@ -237,11 +237,10 @@ describe('malformed and hostile domain inputs', () => {
       const other = path.join(sub, 'other.xml');
       fs.writeFileSync(secret, GOOD, { mode: 0o600 });
       fs.writeFileSync(other, GOOD, { mode: 0o644 });
-      const bin = path.resolve(__dirname, '..', '..', 'bin', 'run.js');
       let out = '';
       let code = 0;
       try {
-        out = execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, bin, 'scan', 'domain', secret, other, '--format', 'json'], {
+        out = execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI_BIN, 'scan', 'domain', secret, other, '--format', 'json'], {
           cwd: sub,
           env: { ...process.env, HOME: sub },
           encoding: 'utf8',
