@@ -62,11 +62,6 @@ function* jsonChunks(report: object): Generator<string> {
   yield '\n';
 }
 
-/** The whole report as one string. */
-export function render(ctx: ReportContext, flags: ReportFlags): string {
-  return [...renderChunks(ctx, flags)].join('');
-}
-
 /** True when the report is the text report shown on a terminal (it then already lists the scan errors). */
 export function reportOnTerminal(flags: ReportFlags): boolean {
   return flags.format === 'text' && !flags.output && process.stdout.isTTY === true;
