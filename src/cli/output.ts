@@ -18,7 +18,7 @@ export const reportFlags = {
     description: "exit 1 when a finding at or above this severity exists (none: never); default: the policy's fail-on (high)",
     options: [...SEVERITIES, 'none'],
   }),
-  policy: Flags.string({ char: 'p', description: 'policy: a shipped name (default, security-baseline, performance, pre-production) or a YAML file' }),
+  policy: Flags.string({ char: 'p', description: 'policy: a shipped name (default, security-baseline, performance, pre-production, strict) or a YAML file' }),
   baseline: Flags.string({ description: 'an earlier vmaudit SARIF or JSON report: findings in it are "unchanged" and only new ones fail the gate' }),
   rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true }),
   verbose: Flags.boolean({ char: 'v', description: 'text report: show remediation under each finding' }),

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { LineCounter, Node, parseDocument } from 'yaml';
 import type { SourceLocation } from '../util/location';
+import { readInputText } from '../util/read-input';
+import { yamlToJs } from '../util/yaml-limits';
 import type { Policy, Selector, Waiver } from './generated/policy';
 import type { Rule, Severity } from './generated/rule';
 import { SEVERITIES, severityRank, type Finding, type ScanResult } from './findings';
@@ -213,7 +215,9 @@ export function parsePolicyText(text: string, file: string, display = file): { l
   }
   const locate = locator(doc, lc);
   const err = (p: string, message: string): PolicyLoadError => ({ file: display, ...locate(p), path: p || '/', message });
-  const data: unknown = doc.toJS() ?? {};
+  const js = yamlToJs(doc);
+  if (!js.ok) return { errors: [{ file: display, line: 1, message: `YAML: ${js.reason}` }] };
+  const data: unknown = js.value ?? {};
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return { errors: [{ file: display, line: 1, message: 'a policy is a YAML mapping (see `vmaudit policy init`)' }] };
   const validate = policyValidator();
   if (!validate(data)) return { errors: simplifyAjvErrors(validate.errors ?? []).map((e) => err(e.instancePath, describeAjvError(e))) };
@@ -241,17 +245,13 @@ function loadLayers(ref: string, fromDir: string, stack: string[], done: Map<str
     return;
   }
   if (done.has(file)) return;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = shipped
-      ? `no shipped policy '${ref}' (shipped: ${shippedPolicyNames().join(', ')})`
-      : `cannot read policy ${display}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`;
+  const read = readInputText(file, 'policy');
+  if (!read.ok) {
+    const why = shipped ? `no shipped policy '${ref}' (shipped: ${shippedPolicyNames().join(', ')})` : `cannot read policy ${display}: ${read.reason}`;
     errors.push({ ...(refAt ?? { file: display }), message: why });
     return;
   }
+  const text = read.data;
   const parsed = parsePolicyText(text, file, display);
   errors.push(...parsed.errors);
   if (!parsed.layer) return;
@@ -276,6 +276,11 @@ export function selectorMatches(sel: Selector, rule: Rule): boolean {
   return true;
 }
 
+/** An opt-in rule is selected only by a selector that names it: an id or id glob (with other fields matching too). */
+function selectsById(sel: Selector, rule: Rule): boolean {
+  return (typeof sel === 'string' || sel.id !== undefined) && selectorMatches(sel, rule);
+}
+
 /**
  * Loads a policy by shipped name or path, with everything it extends. Errors carry file, line and JSON path.
  * Semantics (docs/policies.md): layers apply extended-first; `rules.include` of the first layer that has one
@@ -296,14 +301,15 @@ export function loadPolicy(ref: string, fromDir = process.cwd()): { policy?: Res
   const enabled = (rule: Rule): boolean => {
     let on = enabledCache.get(rule.id);
     if (on !== undefined) return on;
+    const optIn = rule['opt-in'] === true;
     let implicitAll = true;
-    on = true;
+    on = !optIn;
     for (const l of layers) {
       const inc = l.policy.rules?.include;
       if (inc) {
         if (implicitAll) on = false;
         implicitAll = false;
-        if (inc.some((s) => selectorMatches(s, rule))) on = true;
+        if (inc.some((s) => (optIn ? selectsById(s, rule) : selectorMatches(s, rule)))) on = true;
       }
       if (l.policy.rules?.exclude?.some((s) => selectorMatches(s, rule))) on = false;
     }

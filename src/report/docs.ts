@@ -33,6 +33,7 @@ export function ruleDocPage(rule: Rule): string {
     '| --- | --- | --- |',
     ...policyLines(rule),
     '',
+    ...(rule['opt-in'] ? ['Opt-in: this notice would fire on most real definitions, so it runs only when a policy names it by id or id glob (`--policy strict`, or `rules: {include: [' + rule.id + ']}`); see [policies](../policies.md).', ''] : []),
     `Tags: ${(rule.tags ?? []).map((t) => `\`${t}\``).join(', ') || '—'} · In a terminal: \`vmaudit rules show ${rule.id}\` · [All rules](README.md)`,
     '',
   ].join('\n');

@@ -95,7 +95,8 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
   it('--fail-on: levels, none, and exit codes 0/1', async () => {
     const cases: [string[], number][] = [
       [[CLEAN], 0],
-      [[CLEAN, '--fail-on', 'info'], 1],
+      [[CLEAN, '--fail-on', 'info'], 0],
+      [[CLEAN, '--policy', 'strict', '--fail-on', 'info'], 1],
       [[LOW_ONLY, '--fail-on', 'medium'], 0],
       [[LOW_ONLY, '--fail-on', 'low'], 1],
       [[CRIT, '--fail-on', 'critical'], 1],
@@ -144,8 +145,10 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
     expect(r.code).toBe(0);
     for (const rule of builtin) expect(r.stdout).toMatch(new RegExp(`^${rule.id}\\s+${rule.severity}\\s+${rule.scope}\\s+${rule.guide.join(', ').replace(/[()/.]/g, '\\$&')}\\s+`, 'm'));
     expect(r.stdout).toContain(`${builtin.length} rules`);
-    const json = JSON.parse((await cli(['rules', 'list', '--json'])).stdout) as { id: string; guide: string[] }[];
+    expect(r.stdout).toMatch(/^DOM-SEC-004 .* \(opt-in\)$/m);
+    const json = JSON.parse((await cli(['rules', 'list', '--json'])).stdout) as { id: string; guide: string[]; optIn: boolean }[];
     expect(json.map((x) => x.id).sort()).toEqual(builtin.map((x) => x.id).sort());
+    expect(json.filter((x) => x.optIn).map((x) => x.id)).toEqual(builtin.filter((x) => x['opt-in']).map((x) => x.id).sort());
   });
 
   it('rules show ID prints the documentation; an unknown id is a usage error with suggestions', async () => {
@@ -210,7 +213,7 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
     expect(two.stdout).toBe(one.stdout);
     expect(two.code).toBe(one.code);
     const report = JSON.parse(two.stdout) as { summary: { rules: number }; findings: { location?: { file: string } }[] };
-    expect(report.summary.rules).toBe(builtin.filter((r) => r.scope === 'domain').length);
+    expect(report.summary.rules).toBe(builtin.filter((r) => r.scope === 'domain' && !r['opt-in']).length);
     const shown = new Set(report.findings.map((f) => f.location?.file));
     expect(shown).toContain(fx('guide-iothread.xml'));
     expect(shown).not.toContain(path.join(ROOT, fx('guide-iothread.xml')));

@@ -24,8 +24,8 @@ const write = (name: string, text: string) => {
 };
 
 describe('shipped policies', () => {
-  it('are the documented four and each is valid against the shipped rules', () => {
-    expect(shippedPolicyNames()).toEqual(['default', 'performance', 'pre-production', 'security-baseline']);
+  it('are the documented five and each is valid against the shipped rules', () => {
+    expect(shippedPolicyNames()).toEqual(['default', 'performance', 'pre-production', 'security-baseline', 'strict']);
     for (const name of shippedPolicyNames()) {
       const { policy, errors } = loadPolicy(name);
       expect(errors).toEqual([]);
@@ -36,7 +36,7 @@ describe('shipped policies', () => {
 
   it('security-baseline selects exactly the security rules; performance the performance and availability ones', () => {
     const sec = loadPolicy('security-baseline').policy!;
-    expect(rules.filter((r) => sec.selection.enabled(r)).map((r) => r.id)).toEqual(rules.filter((r) => r.area === 'security').map((r) => r.id));
+    expect(rules.filter((r) => sec.selection.enabled(r)).map((r) => r.id)).toEqual(rules.filter((r) => r.area === 'security' && !r['opt-in']).map((r) => r.id));
     const perf = loadPolicy('performance').policy!;
     expect(rules.filter((r) => perf.selection.enabled(r)).every((r) => r.area !== 'security')).toBe(true);
     expect(perf.selection.settings(byId('DOM-PIN-001'))).toEqual({ severity: 'medium', params: { require_pinning: true } });
@@ -46,9 +46,24 @@ describe('shipped policies', () => {
   it('pre-production is both, applied in order, with the stricter gate', () => {
     const pp = loadPolicy('pre-production').policy!;
     expect(pp.files).toEqual(['policies/security-baseline.yaml', 'policies/performance.yaml', 'policies/pre-production.yaml']);
-    expect(rules.every((r) => pp.selection.enabled(r))).toBe(true);
+    expect(rules.filter((r) => pp.selection.enabled(r)).map((r) => r.id)).toEqual(rules.filter((r) => !r['opt-in']).map((r) => r.id));
     expect(pp.failOn).toBe('medium');
     expect(pp.selection.settings(byId('DOM-PIN-001')).params).toEqual({ require_pinning: true });
+  });
+
+  it('opt-in rules run only when an include names them by id or id glob (strict: every rule)', () => {
+    const optIn = rules.filter((r) => r['opt-in']).map((r) => r.id);
+    expect(optIn).toEqual(expect.arrayContaining(['DOM-QGA-001', 'DOM-SEC-004']));
+    const strict = loadPolicy('strict').policy!;
+    expect(rules.every((r) => strict.selection.enabled(r))).toBe(true);
+    expect(loadPolicy('default').policy!.selection.enabled(byId('DOM-SEC-004'))).toBe(false);
+    const sel = (text: string) => loadPolicy(write('sel.yaml', text)).policy!.selection.enabled(byId('DOM-SEC-004'));
+    expect(sel('rules:\n  include:\n    - area: security\n')).toBe(false);
+    expect(sel('rules:\n  include:\n    - { tag: svirt }\n')).toBe(false);
+    expect(sel('rules:\n  include:\n    - DOM-SEC-004\n')).toBe(true);
+    expect(sel('rules:\n  include:\n    - { id: "DOM-SEC-*", area: security }\n')).toBe(true);
+    expect(sel('rules:\n  include:\n    - { id: "DOM-SEC-*", area: performance }\n')).toBe(false);
+    expect(sel('extends: strict\nrules:\n  exclude:\n    - DOM-SEC-004\n')).toBe(false);
   });
 
   it('a policy parameter changes what a rule finds (DOM-PIN-001 require_pinning), and its severity override shows', () => {

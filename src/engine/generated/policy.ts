@@ -32,7 +32,7 @@ export interface Policy {
   name?: string;
   description?: string;
   /**
-   * Policies this one builds on, applied first, in order: a shipped name (default, security-baseline, performance, pre-production) or a path relative to this file.
+   * Policies this one builds on, applied first, in order: a shipped name (default, security-baseline, performance, pre-production, strict) or a path relative to this file.
    */
   extends?: string | string[];
   /**

@@ -42,6 +42,10 @@ export interface Rule {
   scope: 'domain' | 'host' | 'guest' | 'cross';
   severity: Severity;
   /**
+   * true for notices that would fire on most real-world definitions (a noise budget: no default rule fires on more than a third of them). Such a rule runs only when a policy's `rules.include` names it by id or id glob (e.g. the shipped `strict` policy, or `include: [DOM-SEC-004]`); area, scope, tag and severity selectors and the implicit 'all rules' do not select it.
+   */
+  'opt-in'?: boolean;
+  /**
    * Sections of the openEuler virtualization best-practice guide this rule derives from ('beyond-guide' when none).
    *
    * @minItems 1
