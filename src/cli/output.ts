@@ -4,6 +4,8 @@ import type { ScanResult } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { EXIT, exitCodeFor, type FailOn, type ReportContext } from '../report/common';
 import { batched, prettyJsonChunks } from '../report/json-stream';
+import { MAX_XML_BYTES } from '../facts/xml';
+import { readRegularFile } from '../util/read-input';
 
 export { EXIT };
 
@@ -91,9 +93,6 @@ export function emit(result: ScanResult, flags: ReportFlags, policyName = 'defau
 
 /** Reads a scanned input file for reporters that patch it (SARIF fixes); undefined when it cannot be read. */
 function readSource(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = readRegularFile(file, MAX_XML_BYTES);
+  return r.ok ? r.data.toString('utf8') : undefined;
 }

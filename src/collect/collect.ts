@@ -8,6 +8,7 @@ import type { ManifestItem } from './manifest';
 import { manifestFor } from './manifest';
 import type { ScriptRunner } from './runner';
 import { ScanError } from './runner';
+import { readInputText } from '../util/read-input';
 import { compileScript } from './script';
 
 export interface CollectOptions {
@@ -98,11 +99,13 @@ export interface FixtureMeta {
 }
 
 export function loadFixtureMeta(file: string): FixtureMeta {
+  const read = readInputText(file, 'fixture-meta');
+  if (!read.ok) throw new ScanError('input', `${file}: cannot read fixture meta: ${read.reason}`);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(read.data);
   } catch (e) {
-    throw new ScanError('input', `${file}: cannot read fixture meta: ${(e as Error).message}`);
+    throw new ScanError('input', `${file}: invalid fixture meta: ${(e as Error).message}`);
   }
   const bad = (why: string): never => {
     throw new ScanError('input', `${file}: invalid fixture meta: ${why}`);

@@ -5,6 +5,7 @@ import { LineIndex } from '../util/location';
 import type { EvidenceBundle } from './evidence';
 import { EVIDENCE_FORMAT, EVIDENCE_VERSION } from './evidence';
 import { ScanError } from './runner';
+import { readInputText } from '../util/read-input';
 
 /**
  * Snapshots: an EvidenceBundle saved as JSON (`format` + `version` first), so `scan host --snapshot F` can audit
@@ -53,14 +54,9 @@ export function saveSnapshot(file: string, bundle: EvidenceBundle): void {
 }
 
 export function loadSnapshot(file: string): EvidenceBundle {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new ScanError('input', `${file}: cannot read snapshot: ${err.code === 'ENOENT' ? 'no such file' : (err.code ?? err.message)}`);
-  }
-  return parseSnapshot(text, file);
+  const read = readInputText(file, 'snapshot');
+  if (!read.ok) throw new ScanError('input', `${file}: cannot read snapshot: ${read.reason}`);
+  return parseSnapshot(read.data, file);
 }
 
 /** Parse and validate snapshot text. The returned bundle's target.transport is 'snapshot'. */

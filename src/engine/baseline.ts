@@ -1,5 +1,6 @@
-import * as fs from 'node:fs';
 import type { ScanResult, TargetRef } from './findings';
+import { checkSarifValue, validateSarifText } from '../report/sarif-merge';
+import { readInputText } from '../util/read-input';
 
 /** The SARIF partialFingerprints key vmaudit writes (same value as the JSON report's `fingerprint`). */
 export const BASELINE_FINGERPRINT_KEY = 'vmauditFinding/v1';
@@ -37,15 +38,22 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export function parseBaseline(text: string, file: string): { baseline?: Baseline; errors: string[] } {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    return { errors: [`${file}: not JSON (${(e as Error).message.split('\n')[0]}); --baseline takes a SARIF or JSON report written by vmaudit`] };
+    // The strict parser of `report merge` names the line and column.
+    const located = validateSarifText(file, text).problems[0];
+    const where = located?.location ? `${file}:${located.location.line}:${located.location.column}` : file;
+    return { errors: [`${where}: not JSON (${located?.message.replace(/^not valid JSON: /, '') ?? (e as Error).message.split('\n')[0]}); --baseline takes a SARIF or JSON report written by vmaudit`] };
   }
   if (!isObj(doc)) return { errors: [`${file}: not a SARIF log or vmaudit JSON report`] };
   const entries: BaselineEntry[] = [];
   const errors: string[] = [];
-  if (Array.isArray(doc.runs)) {
-    doc.runs.forEach((run, ri) => {
+  if ('runs' in doc || (doc.version !== undefined && doc.format === undefined)) {
+    // A SARIF log: the same validation as `report merge`.
+    const checked = checkSarifValue(file, text, doc);
+    if (checked.problems.length) return { errors: checked.problems.map((p) => `${p.location ? `${p.location.file}:${p.location.line}:${p.location.column}` : file}: ${p.message}`) };
+    const runs = doc.runs as unknown[];
+    runs.forEach((run, ri) => {
       if (!isObj(run)) return;
       const results = Array.isArray(run.results) ? run.results : [];
       results.forEach((r, i) => {
@@ -95,14 +103,9 @@ export function parseBaseline(text: string, file: string): { baseline?: Baseline
 }
 
 export function readBaseline(file: string): { baseline?: Baseline; errors: string[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { errors: [`${file}: cannot read baseline: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`] };
-  }
-  return parseBaseline(text, file);
+  const r = readInputText(file, 'baseline');
+  if (!r.ok) return { errors: [`${file}: cannot read baseline: ${r.reason}`] };
+  return parseBaseline(r.data, file);
 }
 
 const tkey = (t: TargetRef) => `${t.kind}:${t.name}`;

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Node, parseDocument as ParseDocument } from 'yaml';
 import type { Rule } from './generated/rule';
+import { readInputText } from '../util/read-input';
+import { yamlToJs } from '../util/yaml-limits';
 import { CelCompileError, compileExpr, compileTemplate } from './cel';
 
 /** The rules shipped with vmaudit live in <package>/rules; test cases (`*.test.yaml`) sit next to them. */
@@ -81,14 +83,21 @@ function describeAjvError(e: ErrorObject): string {
 }
 
 /** Parses, schema-validates and CEL-compiles one rule file. Errors name the file, line and JSON path. */
-export function loadRuleFile(file: string, text = fs.readFileSync(file, 'utf8')): { rule?: Rule; errors: RuleLoadError[] } {
+export function loadRuleFile(file: string, text?: string): { rule?: Rule; errors: RuleLoadError[] } {
+  if (text === undefined) {
+    const read = readInputText(file, 'rule');
+    if (!read.ok) return { errors: [{ file, message: read.reason }] };
+    text = read.data;
+  }
   const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
     return { errors: doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line, message: `YAML: ${e.message.split('\n')[0]}` })) };
   }
-  const data = doc.toJS();
+  const js = yamlToJs(doc);
+  if (!js.ok) return { errors: [{ file, line: 1, message: `YAML: ${js.reason}` }] };
+  const data = js.value;
   const validate = ruleValidator();
   if (!validate(data)) {
     return {

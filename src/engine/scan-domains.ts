@@ -4,6 +4,7 @@ import { parseDomainXml } from '../facts/domain/build';
 import type { DomainFacts } from '../facts/domain/model';
 import { MAX_XML_BYTES } from '../facts/xml';
 import type { Problem } from '../util/problem';
+import { readRegularFile } from '../util/read-input';
 import type { Rule } from './generated/rule';
 import { ScanAccumulator, type RuleSelection } from './scan';
 import type { TargetRef } from './findings';
@@ -22,35 +23,9 @@ export interface DomainInput {
  * fstat on the open descriptor (no stat/open race): only regular files are read, at most MAX_XML_BYTES + 1 bytes.
  */
 export function readDomainFile(file: string): DomainInput {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    const st = fs.fstatSync(fd);
-    if (st.isDirectory()) return { file, readError: 'is a directory, not a domain XML file' };
-    if (!st.isFile()) return { file, readError: 'not a regular file (FIFO, socket or device); not read' };
-    const tooLarge = { file, readError: `file is larger than the ${MAX_XML_BYTES / 1048576} MiB limit; not read` };
-    if (st.size > MAX_XML_BYTES) return tooLarge;
-    const chunk = Buffer.alloc(Math.min(MAX_XML_BYTES + 1, Math.max(st.size + 1, 65536)));
-    const chunks: Buffer[] = [];
-    let len = 0;
-    for (let n = fs.readSync(fd, chunk, 0, chunk.length, null); n > 0; n = fs.readSync(fd, chunk, 0, chunk.length, null)) {
-      chunks.push(Buffer.from(chunk.subarray(0, n)));
-      len += n;
-      if (len > MAX_XML_BYTES) return tooLarge; // grew after fstat, or a size-less special file
-    }
-    return { file, text: Buffer.concat(chunks, len).toString('utf8') };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why =
-      e.code === 'ENOENT' ? 'no such file' :
-      e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' :
-      e.code === 'EISDIR' ? 'is a directory, not a domain XML file' :
-      e.code === 'ELOOP' ? 'too many levels of symbolic links' :
-      e.code ? `cannot read (${e.code})` : 'cannot read';
-    return { file, readError: why };
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
+  const r = readRegularFile(file, MAX_XML_BYTES, 'a domain XML file');
+  if (r.ok) return { file, text: r.data.toString('utf8') };
+  return { file, readError: r.reason === 'is a directory' ? 'is a directory, not a domain XML file' : r.reason };
 }
 
 /**

@@ -13,12 +13,12 @@
  * Parsers are pure and return problems (file + line); loaders do the reading.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { parseTargetSpec } from '../collect/ssh/config';
 import { ScanError } from '../collect/runner';
 import type { SourceLocation } from '../util/location';
 import type { Problem } from '../util/problem';
+import { readInputText } from '../util/read-input';
 
 export interface FleetTarget {
   /** Stable name (inventory host name, or the target as written): reports, sharding and --limit use it. */
@@ -77,11 +77,15 @@ function addHost(inv: Inventory, groupName: string, name: string, vars: Record<s
   if (!g.hosts.includes(name)) g.hosts.push(name);
 }
 
+/** At most this many hosts from one range pattern (the product of all its ranges) and from all sources together. */
+export const MAX_RANGE_HOSTS = 100_000;
+
 /**
  * Expands Ansible host ranges: `hv[01:03].x` → hv01.x hv02.x hv03.x; `[a:c]`; `[1:9:4]`. Returns the problem
- * message for a bad range instead of throwing.
+ * message for a bad range instead of throwing. Several ranges multiply (`[0:9][0:9]` is 100 hosts): the product
+ * is checked against MAX_RANGE_HOSTS before anything is expanded.
  */
-export function expandHostRange(pattern: string): { hosts: string[]; error?: string } {
+export function expandHostRange(pattern: string, budget = MAX_RANGE_HOSTS): { hosts: string[]; error?: string } {
   const m = /^(.*?)\[([^\]]*)\](.*)$/.exec(pattern);
   if (!m || !m[2].includes(':')) return { hosts: [pattern] };
   const [, head, range, tail] = m;
@@ -101,16 +105,19 @@ export function expandHostRange(pattern: string): { hosts: string[]; error?: str
     const b = Number(beg || '0');
     const e = Number(end);
     if (b > e) return { hosts: [], error: `range start is after its end in [${range}]` };
-    if ((e - b) / step > 100_000) return { hosts: [], error: `range [${range}] is too large` };
+    if (Math.floor((e - b) / step) + 1 > budget) return { hosts: [], error: `range [${range}] is too large (more than ${MAX_RANGE_HOSTS} hosts in one inventory)` };
     for (let i = b; i <= e; i += step) values.push(String(i).padStart(width, '0'));
   } else {
     return { hosts: [], error: `bad range [${range}]` };
   }
+  if (values.length > budget) return { hosts: [], error: `range [${range}] is too large (more than ${MAX_RANGE_HOSTS} hosts in one inventory)` };
   const hosts: string[] = [];
+  // The tail's own ranges may expand to at most budget / values.length hosts each.
+  const inner = Math.floor(budget / values.length);
   for (const v of values) {
-    const rest = expandHostRange(`${head}${v}${tail}`);
-    if (rest.error) return { hosts: [], error: rest.error };
-    hosts.push(...rest.hosts);
+    const rest = expandHostRange(`${head}${v}${tail}`, inner);
+    if (rest.error) return { hosts: [], error: rest.error.includes('too large') ? `the ranges together are too large (more than ${MAX_RANGE_HOSTS} hosts in one inventory)` : rest.error };
+    for (const h of rest.hosts) hosts.push(h);
   }
   return { hosts };
 }
@@ -151,6 +158,7 @@ function iniValue(v: string): unknown {
 /** Parses an INI inventory. Pure; never throws. */
 export function parseIniInventory(text: string, file: string): { value: Inventory; problems: Problem[] } {
   const inv = newInventory();
+  let expandedTotal = 0;
   const problems: Problem[] = [];
   let section = 'ungrouped';
   let kind: 'hosts' | 'vars' | 'children' = 'hosts';
@@ -208,7 +216,8 @@ export function parseIniInventory(text: string, file: string): { value: Inventor
       }
       vars[w.slice(0, eq)] = iniValue(w.slice(eq + 1));
     }
-    const expanded = expandHostRange(hostPattern);
+    const expanded = expandHostRange(hostPattern, MAX_RANGE_HOSTS - expandedTotal);
+    expandedTotal += expanded.hosts.length;
     if (expanded.error) {
       problems.push({ code: 'inventory.bad-range', level: 'error', message: `${hostPattern}: ${expanded.error}`, location });
       return;
@@ -221,6 +230,7 @@ export function parseIniInventory(text: string, file: string): { value: Inventor
 /** Parses a YAML inventory. Pure; never throws. */
 export function parseYamlInventory(text: string, file: string): { value: Inventory; problems: Problem[] } {
   const inv = newInventory();
+  let expandedTotal = 0;
   const problems: Problem[] = [];
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
@@ -240,7 +250,13 @@ export function parseYamlInventory(text: string, file: string): { value: Invento
       problems.push({ code: 'inventory.bad-vars', level: 'error', message: 'expected a mapping of variables', location: at(where) });
       return {};
     }
-    const js = (node as YAMLMap).toJSON() as Record<string, unknown>;
+    let js: Record<string, unknown>;
+    try {
+      js = (node as YAMLMap).toJS(doc, { maxAliasCount: 100 }) as Record<string, unknown>;
+    } catch (e) {
+      problems.push({ code: 'inventory.yaml', level: 'error', message: `YAML: ${(e as Error).message.split('\n')[0]}`, location: at(where) });
+      return {};
+    }
     return js && typeof js === 'object' ? js : {};
   };
   const walkGroup = (name: string, node: unknown, keyNode: Node | null | undefined, depth: number): void => {
@@ -262,7 +278,8 @@ export function parseYamlInventory(text: string, file: string): { value: Invento
         for (const hp of (pair.value as YAMLMap).items) {
           const hostPattern = isScalar(hp.key) ? String(hp.key.value) : '';
           const loc = at(hp.key as Node);
-          const expanded = expandHostRange(hostPattern);
+          const expanded = expandHostRange(hostPattern, MAX_RANGE_HOSTS - expandedTotal);
+          expandedTotal += expanded.hosts.length;
           if (!hostPattern || expanded.error) {
             problems.push({ code: 'inventory.bad-range', level: 'error', message: `${hostPattern}: ${expanded.error ?? 'empty host name'}`, location: loc });
             continue;
@@ -523,29 +540,27 @@ export function loadTargets(sources: TargetSources): { targets: FleetTarget[]; p
     if ('problem' in t) problems.push(t.problem);
     else all.push(t);
   }
-  const read = (file: string): string | undefined => {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      problems.push({ code: 'targets.unreadable', level: 'error', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, location: { file, line: 1, column: 1 } });
-      return undefined;
-    }
+  const read = (file: string, kind: 'targets' | 'inventory'): string | undefined => {
+    const r = readInputText(file, kind);
+    if (r.ok) return r.data;
+    problems.push({ code: 'targets.unreadable', level: 'error', message: `cannot read ${file}: ${r.reason}`, location: { file, line: 1, column: 1 } });
+    return undefined;
   };
   for (const file of sources.targetsFiles ?? []) {
-    const text = read(file);
+    const text = read(file, 'targets');
     if (text === undefined) continue;
     const r = parseTargetsFile(text, file);
-    all.push(...r.targets);
-    problems.push(...r.problems);
+    for (const t of r.targets) all.push(t);
+    for (const p of r.problems) problems.push(p);
   }
   for (const file of sources.inventories ?? []) {
-    const text = read(file);
+    const text = read(file, 'inventory');
     if (text === undefined) continue;
     const inv = parseInventory(text, file);
-    problems.push(...inv.problems);
+    for (const p of inv.problems) problems.push(p);
     const r = inventoryTargets(inv.value);
-    all.push(...r.targets);
-    problems.push(...r.problems);
+    for (const t of r.targets) all.push(t);
+    for (const p of r.problems) problems.push(p);
   }
   const seen = new Set<string>();
   let targets: FleetTarget[] = [];

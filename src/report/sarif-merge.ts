@@ -29,7 +29,7 @@ export interface ParsedJson {
 const escapePointer = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** A strict RFC 8259 parser that records where every value starts. Never throws: a syntax error is a Problem. */
-export function parseJsonWithPositions(text: string, file: string): { value?: ParsedJson; problems: Problem[] } {
+export function parseJsonWithPositions(text: string, file: string, record: (ptr: string) => boolean = () => true): { value?: ParsedJson; problems: Problem[] } {
   const lines = new LineIndex(text);
   const offsets = new Map<string, number>();
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -76,7 +76,7 @@ export function parseJsonWithPositions(text: string, file: string): { value?: Pa
   const value = (ptr: string, depth: number): unknown => {
     if (depth > 256) throw new Bad('nesting too deep', i);
     ws();
-    offsets.set(ptr, i);
+    if (record(ptr)) offsets.set(ptr, i);
     const c = text[i];
     if (c === '{') {
       i++;
@@ -167,27 +167,84 @@ interface Checked {
   log: Sarif.Log;
 }
 
-function validate(file: string, text: string): { log?: Checked; problems: Problem[] } {
-  const parsed = parseJsonWithPositions(text, file);
-  if (!parsed.value) return { problems: parsed.problems };
-  const { value, offsets } = parsed.value;
-  const lines = new LineIndex(text);
-  const problems: Problem[] = [];
-  const at = (ptr: string) => {
-    let p = ptr;
-    while (!offsets.has(p) && p !== '') p = p.slice(0, p.lastIndexOf('/'));
-    return lines.position(offsets.get(p) ?? 0);
+/** At most this many problems are listed per input (then one line says how many more there are). */
+export const MAX_SARIF_PROBLEMS = 50;
+
+/** Deepest nesting of a JSON text (strings skipped); linear, no recursion. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+/**
+ * Parses and validates one SARIF text. The text is parsed natively (JSON.parse: big logs are legitimate, and a
+ * position-recording parse of a few hundred MB would not fit in memory); positions are computed only when there is
+ * something to report, by the strict position parser restricted to the pointers reported.
+ */
+export function validateSarifText(file: string, text: string): { log?: Checked; problems: Problem[] } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    if (jsonDepth(body) > 256) throw new Error('too deep');
+    value = JSON.parse(body);
+  } catch {
+    // The strict parser names the line and column (and refuses nesting deeper than 256).
+    const parsed = parseJsonWithPositions(text, file, (ptr) => ptr === '');
+    return { problems: parsed.problems.length ? parsed.problems : [{ code: 'json.syntax', level: 'error', message: 'not valid JSON', location: { file, line: 1, column: 1 } }] };
+  }
+  return checkSarifValue(file, text, value);
+}
+
+/** Validates an already parsed SARIF log (`text` is its source, used only to locate problems). */
+export function checkSarifValue(file: string, text: string, value: unknown): { log?: Checked; problems: Problem[] } {
+  const found: { ptr: string; message: string }[] = [];
+  let more = 0;
+  const bad = (ptr: string, message: string) => {
+    if (found.length < MAX_SARIF_PROBLEMS) found.push({ ptr, message });
+    else more++;
   };
-  const bad = (ptr: string, message: string) => problems.push({ code: 'sarif.invalid', level: 'error', message: `${ptr || '/'}: ${message}`, location: { file, ...at(ptr) } });
+  const finish = (): { log?: Checked; problems: Problem[] } => {
+    if (!found.length) return { log: { file, log: value as Sarif.Log }, problems: [] };
+    // Locate: re-parse recording only the reported pointers and their ancestors.
+    const wanted = new Set<string>();
+    for (const f of found) for (let p = f.ptr; ; p = p.slice(0, p.lastIndexOf('/'))) {
+      wanted.add(p);
+      if (p === '') break;
+    }
+    const parsed = parseJsonWithPositions(text, file, (ptr) => wanted.has(ptr));
+    const offsets = parsed.value?.offsets ?? new Map<string, number>();
+    const lines = new LineIndex(text);
+    const at = (ptr: string) => {
+      let p = ptr;
+      while (!offsets.has(p) && p !== '') p = p.slice(0, p.lastIndexOf('/'));
+      return lines.position(offsets.get(p) ?? 0);
+    };
+    const problems: Problem[] = found.map((f) => ({ code: 'sarif.invalid', level: 'error', message: `${f.ptr || '/'}: ${f.message}`, location: { file, ...at(f.ptr) } }));
+    if (more) problems.push({ code: 'sarif.invalid', level: 'error', message: `and ${more} more problems in this file`, location: { file, line: 1, column: 1 } });
+    return { problems };
+  };
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObj(value)) {
     bad('', 'a SARIF log must be a JSON object');
-    return { problems };
+    return finish();
   }
-  if (value.version !== '2.1.0') bad('/version', `SARIF version must be "2.1.0", got ${JSON.stringify(value.version)}`);
+  if (value.version !== '2.1.0') bad('/version', `SARIF version must be "2.1.0", got ${JSON.stringify(value.version)?.slice(0, 80)}`);
   if (!Array.isArray(value.runs)) {
     bad('/runs', '"runs" must be an array');
-    return { problems };
+    return finish();
   }
   value.runs.forEach((run: unknown, r) => {
     const rp = `/runs/${r}`;
@@ -217,7 +274,7 @@ function validate(file: string, text: string): { log?: Checked; problems: Proble
     }
     if (run.invocations !== undefined && !Array.isArray(run.invocations)) bad(`${rp}/invocations`, 'invocations must be an array');
   });
-  return problems.length ? { problems } : { log: { file, log: value as unknown as Sarif.Log }, problems };
+  return finish();
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -267,8 +324,8 @@ export function mergeSarif(inputs: readonly SarifInput[]): MergeOutcome {
   const problems: Problem[] = [];
   const checked: Checked[] = [];
   for (const input of inputs) {
-    const v = validate(input.file, input.text);
-    problems.push(...v.problems);
+    const v = validateSarifText(input.file, input.text);
+    for (const p of v.problems) problems.push(p);
     if (v.log) checked.push(v.log);
   }
   if (problems.length) return { problems, warnings: [] };

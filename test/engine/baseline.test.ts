@@ -8,6 +8,7 @@ import { scanDomainFiles } from '../../src/engine/scan-domains';
 import { gateFindings } from '../../src/report/common';
 import { toJsonReport } from '../../src/report/json';
 import { toSarif } from '../../src/report/sarif';
+import { mergeSarif } from '../../src/report/sarif-merge';
 
 const rules: Rule[] = loadRules().rules.map((r) => r.rule);
 const ROOT = path.join(__dirname, '..', '..');
@@ -73,10 +74,17 @@ describe('baseline', () => {
   });
 
   it('explains unusable baselines instead of throwing', () => {
-    expect(parseBaseline('{', 'x.sarif').errors[0]).toMatch(/^x\.sarif: not JSON/);
+    expect(parseBaseline('{', 'x.sarif').errors[0]).toBe('x.sarif:1:2: not JSON (expected a property name, found end of input); --baseline takes a SARIF or JSON report written by vmaudit');
     expect(parseBaseline('[]', 'x.json').errors[0]).toMatch(/not a SARIF log/);
     expect(parseBaseline('{"format":"other"}', 'x.json').errors[0]).toMatch(/neither a SARIF log/);
-    expect(parseBaseline(JSON.stringify({ version: '2.1.0', runs: [{ results: [{ ruleId: 'X', message: { text: 'm' } }] }] }), 'x.sarif').errors[0]).toMatch(/has no partialFingerprints\['vmauditFinding\/v1'\]/);
+    const tool = { driver: { name: 'vmaudit' } };
+    expect(parseBaseline(JSON.stringify({ version: '2.1.0', runs: [{ tool, results: [{ ruleId: 'X', message: { text: 'm' } }] }] }), 'x.sarif').errors[0]).toMatch(/has no partialFingerprints\['vmauditFinding\/v1'\]/);
+    // Malformed SARIF is refused exactly as `report merge` refuses it (same validator), with line and column.
+    const bad = '{"version": "2.1.0",\n "runs": [{"results": [{"message": {"text": "m"}}]}]}';
+    const merged = mergeSarif([{ file: 'x.sarif', text: bad }]).problems.map((p) => `${p.location!.file}:${p.location!.line}:${p.location!.column}: ${p.message}`);
+    expect(merged.length).toBeGreaterThan(0);
+    expect(parseBaseline(bad, 'x.sarif').errors).toEqual(merged);
+    expect(merged).toContain('x.sarif:2:11: /runs/0/tool: tool.driver is missing');
     expect(readBaseline(path.join(dir, 'nope.sarif')).errors[0]).toMatch(/cannot read baseline: no such file/);
   });
 });

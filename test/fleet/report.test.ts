@@ -196,7 +196,7 @@ describe('vmaudit report merge (CLI)', () => {
     expect(merged.runs[0].properties!.targets).toEqual(['host:hv01', 'host:hv02']);
     const bad = run(['a.sarif', 'bad.sarif', 'missing.sarif', '--output', 'out.sarif']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('missing.sarif: cannot read: ENOENT');
+    expect(bad.stderr).toContain('missing.sarif: no such file');
     expect(bad.stderr).toContain('bad.sarif:3:11: /runs: "runs" must be an array');
     expect(fs.existsSync(path.join(dir, 'out.sarif'))).toBe(false);
   });

@@ -23,6 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SourceLocation } from '../../util/location';
 import type { Problem } from '../../util/problem';
+import { readInputText } from '../../util/read-input';
 import { ScanError } from '../runner';
 
 export interface SshConfigOption {
@@ -235,16 +236,14 @@ export function loadSshConfig(file: string, options: LoadOptions & { optional?: 
   const home = options.home ?? os.homedir();
   const problems: Problem[] = [];
   const load = (f: string, depth: number, optional: boolean): SshConfigFile => {
-    let text: string;
-    try {
-      text = fs.readFileSync(f, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (!(optional && code === 'ENOENT')) {
-        problems.push({ code: 'ssh-config.unreadable', level: 'error', message: `cannot read ${f}: ${code ?? String(e)}`, location: { file: f, line: 1, column: 1 } });
+    const read = readInputText(f, 'ssh-config');
+    if (!read.ok) {
+      if (!(optional && read.code === 'ENOENT')) {
+        problems.push({ code: 'ssh-config.unreadable', level: 'error', message: `cannot read ${f}: ${read.reason}`, location: { file: f, line: 1, column: 1 } });
       }
       return { file: f, items: [] };
     }
+    const text = read.data;
     const parsed = parseSshConfig(text, f);
     problems.push(...parsed.problems);
     for (const item of parsed.value.items) {

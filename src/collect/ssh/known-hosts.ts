@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import type { SourceLocation } from '../../util/location';
 import type { Problem } from '../../util/problem';
 import { ScanError } from '../runner';
+import { readInputText } from '../../util/read-input';
 
 export interface KnownHostEntry {
   marker?: 'revoked' | 'cert-authority';
@@ -152,14 +153,12 @@ export function loadKnownHosts(files: string[]): { value: KnownHostEntry[]; prob
   const value: KnownHostEntry[] = [];
   const problems: Problem[] = [];
   for (const f of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(f, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ code: 'known-hosts.unreadable', level: 'warning', message: `cannot read ${f}: ${code}`, location: { file: f, line: 1, column: 1 } });
+    const read = readInputText(f, 'known-hosts');
+    if (!read.ok) {
+      if (read.code !== 'ENOENT' && read.code !== 'ENOTDIR') problems.push({ code: 'known-hosts.unreadable', level: 'warning', message: `cannot read ${f}: ${read.reason}`, location: { file: f, line: 1, column: 1 } });
       continue;
     }
+    const text = read.data;
     const r = parseKnownHosts(text, f);
     value.push(...r.value);
     problems.push(...r.problems);

@@ -20,6 +20,7 @@ import type { AnyAuthMethod, ClientChannel, ConnectConfig, ParsedKey } from 'ssh
 import { ScanError, type ScanErrorKind, type ScriptResult, type ScriptRunOptions, type ScriptRunner } from '../runner';
 import { resolveSshTarget, type ResolveOptions, type ResolvedSshTarget } from './config';
 import { blobKeyType, knownHostsName, knownKeyTypes, loadKnownHosts, verifyHostKey } from './known-hosts';
+import { readRegularFile } from '../../util/read-input';
 
 /** Process-wide counters (for tests and the bench): how many connections and exec channels were opened. */
 export const sshStats = { connections: 0, execChannels: 0 };
@@ -42,6 +43,8 @@ export interface SshRunnerOptions {
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 const MAX_STDERR = 1 << 20;
 const ENV_NAME = /^VMAUDIT_[A-Z0-9_]+$/;
+/** A private key file is a few KB; a FIFO or device named as IdentityFile is never read (no hang). */
+const IDENTITY_FILE_LIMIT = 1 << 20;
 
 /** POSIX sh single-quoting: `'` becomes `'\''`. */
 export function shellQuote(value: string): string {
@@ -74,12 +77,9 @@ function loadKey(file: string, interactive: boolean, prompt: (f: string) => Prom
   let p = keyCache.get(cacheKey);
   if (!p) {
     p = (async (): Promise<KeyLoad> => {
-      let data: Buffer;
-      try {
-        data = fs.readFileSync(file);
-      } catch (e) {
-        return { skipped: `${file}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}` };
-      }
+      const read = readRegularFile(file, IDENTITY_FILE_LIMIT, 'an identity file');
+      if (!read.ok) return { skipped: `${file}: ${read.code ?? read.reason}` };
+      const data = read.data;
       const plain = utils.parseKey(data);
       if (!(plain instanceof Error)) return { key: Array.isArray(plain) ? plain[0] : plain };
       if (!/encrypted|passphrase/i.test(plain.message)) return { skipped: `${file}: not a usable private key` };
@@ -173,12 +173,9 @@ async function prepareAuth(t: ResolvedSshTarget, options: SshRunnerOptions): Pro
     if (t.identitiesOnly) {
       const allowed = new Set<string>(keys.map((k) => k.key.getPublicSSH().toString('base64')));
       for (const file of t.identityFiles) {
-        try {
-          const pub = fs.readFileSync(`${file}.pub`, 'utf8').trim().split(/\s+/)[1];
-          if (pub) allowed.add(pub);
-        } catch {
-          // no .pub next to it
-        }
+        const read = readRegularFile(`${file}.pub`, IDENTITY_FILE_LIMIT); // none next to it: nothing to add
+        const pub = read.ok ? read.data.toString('utf8').trim().split(/\s+/)[1] : undefined;
+        if (pub) allowed.add(pub);
       }
       methods.push({ type: 'agent', username: t.user, agent: new FilteredAgent(t.agentSocket, allowed) });
     } else {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { Args, Command, Flags } from '@oclif/core';
 import { EXIT } from '../../cli/output';
 import { mergeSarif, type SarifInput } from '../../report/sarif-merge';
+import { readInputText } from '../../util/read-input';
 
 export default class ReportMerge extends Command {
   static override summary = 'Merge SARIF files (e.g. one per fleet shard) into one: one run per tool and category';
@@ -23,10 +24,10 @@ export default class ReportMerge extends Command {
     const inputs: SarifInput[] = [];
     let unreadable = false;
     for (const file of files) {
-      try {
-        inputs.push({ file, text: fs.readFileSync(file, 'utf8') });
-      } catch (e) {
-        process.stderr.write(`vmaudit: ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      const r = readInputText(file, 'sarif');
+      if (r.ok) inputs.push({ file, text: r.data });
+      else {
+        process.stderr.write(`vmaudit: ${file}: ${r.reason}\n`);
         unreadable = true;
       }
     }
