@@ -90,6 +90,15 @@ export function parseXml(input: string, file: string, options: ParseXmlOptions =
     const fast = parseStrictSubset(text, file);
     if (fast) return { ok: true, root: fast, problems: [] };
   }
+  // libxml2's wording for the first error it would report, where the scanner can tell; the validator otherwise.
+  const scanned = scanXml(text);
+  if (scanned.error) return { ok: false, problems: [problemAt(scanned.error, text, file)] };
+  if (scanned.docStarts.length > 1) {
+    const at = scanned.docStarts[1];
+    const message = text.startsWith('<?xml', at) ? 'XML declaration allowed only at the start of the document' : 'Extra content at the end of the document';
+    const pos = new LineIndex(text).position(at);
+    return { ok: false, problems: [problem('xml.extra-content', message, file, pos.line, pos.column)] };
+  }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const e = valid.err;
@@ -195,7 +204,7 @@ export function childrenNamed(el: XmlElement | undefined, local: string, ns = ''
  */
 const RESERVED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 const XML_DECL = /^<\?xml(?:[ \t\r\n]+[A-Za-z]+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<>?&]*"|'[^'<>?&]*'))+[ \t\r\n]*\?>/;
-const BAD_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
+const BAD_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const REF = /^&(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/;
 const MAX_FAST_DEPTH = 100;
 
@@ -249,7 +258,9 @@ export function parseStrictSubset(s: string, file: string): XmlElement | undefin
   const refsOk = (from: number, to: number): boolean => {
     if (amp !== -1 && amp < from) amp = s.indexOf('&', from);
     while (amp !== -1 && amp < to) {
-      if (!REF.test(s.slice(amp, Math.min(amp + 12, to)))) return false;
+      const ref = s.slice(amp, Math.min(amp + 12, to));
+      if (!REF.test(ref)) return false;
+      if (ref[1] === '#' && !isXmlChar(ref[2] === 'x' ? parseInt(ref.slice(3), 16) : parseInt(ref.slice(2), 10))) return false;
       amp = s.indexOf('&', amp + 1);
     }
     return true;
@@ -258,6 +269,10 @@ export function parseStrictSubset(s: string, file: string): XmlElement | undefin
   const rootCounts: Record<string, number> = {};
   const stack: OpenElement[] = [];
   let root: XmlElement | undefined;
+  // The first '<' at or after the last attribute value start checked, and the first ']]>' at or after the last
+  // text run checked (same forward-scan idea as `amp`).
+  let nextLt = 0;
+  let cdEnd = s.indexOf(']]>');
   while (i < len) {
     const lt = s.indexOf('<', i);
     const textEnd = lt === -1 ? len : lt;
@@ -269,6 +284,8 @@ export function parseStrictSubset(s: string, file: string): XmlElement | undefin
         // Leading whitespace of a run is trimmed anyway: skip the usual indentation between tags.
         if (top.run !== '' || !allSpace(s, i, textEnd)) {
           if (!refsOk(i, textEnd)) return undefined;
+          if (cdEnd !== -1 && cdEnd < i) cdEnd = s.indexOf(']]>', i);
+          if (cdEnd !== -1 && cdEnd < textEnd) return undefined; // ']]>' is not allowed in content
           top.run += s.slice(i, textEnd);
         }
       }
@@ -305,7 +322,7 @@ export function parseStrictSubset(s: string, file: string): XmlElement | undefin
     const scope0 = parent ? parent.scope : rootScope;
     let nsScope = scope0;
     const attrs: Record<string, string> = {};
-    const seen: string[] = [];
+    const seen = new Set<string>();
     let j = nameEnd;
     let selfClosing = false;
     for (;;) {
@@ -327,14 +344,14 @@ export function parseStrictSubset(s: string, file: string): XmlElement | undefin
       const aEnd = scanName(s, j);
       if (aEnd === -1 || s.charCodeAt(aEnd) !== 61) return undefined;
       const aName = s.slice(j, aEnd);
-      if (RESERVED_NAMES.has(aName) || seen.includes(aName)) return undefined;
-      seen.push(aName);
+      if (RESERVED_NAMES.has(aName) || seen.has(aName)) return undefined;
+      seen.add(aName);
       const q = s.charCodeAt(aEnd + 1);
       if (q !== 34 && q !== 39) return undefined;
       const vEnd = s.indexOf(q === 34 ? '"' : "'", aEnd + 2);
       if (vEnd === -1) return undefined;
-      const lt2 = s.indexOf('<', aEnd + 2);
-      if (lt2 !== -1 && lt2 < vEnd) return undefined;
+      if (nextLt !== -1 && nextLt < aEnd + 2) nextLt = s.indexOf('<', aEnd + 2);
+      if (nextLt !== -1 && nextLt < vEnd) return undefined; // '<' in a value (the validator's message)
       if (!refsOk(aEnd + 2, vEnd)) return undefined;
       const v = decodeEntities(s.slice(aEnd + 2, vEnd).trim());
       if (aName === 'xmlns' || aName.startsWith('xmlns:')) {
@@ -371,4 +388,232 @@ export function parseStrictSubset(s: string, file: string): XmlElement | undefin
   }
   if (stack.length > 0 || !root) return undefined;
   return root;
+}
+
+/*
+ * libxml2's well-formedness errors. scanXml walks a document the way libxml2's parser does and returns the FIRST
+ * error libxml2 2.9 reports, worded as libxml2 words it (libvirt shows that message), at the offset whose line
+ * libxml2 reports; parseXml uses it before fast-xml-parser's validator, which stays the fallback for what the scan
+ * does not classify (it then stops without an error). It covers: characters XML 1.0 forbids (C0 controls but tab,
+ * LF, CR; U+FFFE, U+FFFF, lone surrogates) in every context, character references to them, undefined entities,
+ * `]]>` in content, `<` in attribute values, duplicate attributes, mismatched end tags, and end of data in every
+ * construct (libxml2 names the innermost open element and the line of its start tag: a 100,000-deep unclosed
+ * document is one short message). Lines count LF only, as libxml2 does (a CR-only file is one line for libxml2,
+ * grep -n and SARIF's default newlineSequences; CRLF counts once). The scan also records where top-level
+ * documents start, for files holding several (`virt-install --print-xml`).
+ */
+export interface XmlScan {
+  error?: { offset: number; message: string };
+  /** Where each top-level document begins: 0, then the first non-blank offset after the previous root element. */
+  docStarts: number[];
+}
+
+const BAD_CHAR_G = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const REF_Y = /&(?:#(?:(x)([0-9a-fA-F]*)|([0-9]*))|([A-Za-z_:\u00c0-\uffff][A-Za-z0-9_:.\u00b7\u00c0-\uffff-]*))?(;?)/y;
+
+export const isXmlChar = (c: number): boolean => c === 9 || c === 10 || c === 13 || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
+/** End of a (loosely checked) XML name at i, or -1 when no name starts there. */
+function xmlNameEnd(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (!(isNameStart(c) || c === 58 || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c < 0xfffe))) return -1;
+  let j = i + 1;
+  for (;;) {
+    const d = s.charCodeAt(j);
+    if (isNameChar(d) || d === 58 || d === 0xb7 || (d >= 0xc0 && d !== 0xd7 && d !== 0xf7 && d < 0xfffe)) j++;
+    else return j;
+  }
+}
+
+/** The message of a reference libxml2 refuses (s[p] is '&'), or undefined; `end` receives where it ends. */
+function refError(s: string, p: number, end: { at: number }): string | undefined {
+  REF_Y.lastIndex = p;
+  const m = REF_Y.exec(s)!; // always matches at '&'
+  end.at = p + m[0].length;
+  const [, x, hex, dec, name, semi] = m;
+  if (x !== undefined || dec !== undefined) {
+    const digits = x !== undefined ? hex : dec;
+    if (digits === '' || semi === '') return x !== undefined ? 'CharRef: invalid hexadecimal value' : 'CharRef: invalid decimal value';
+    const v = digits.replace(/^0+/, '').length > 8 ? Infinity : parseInt(digits, x !== undefined ? 16 : 10);
+    if (v > 0x10ffff) return 'xmlParseCharRef: character reference out of bounds';
+    return isXmlChar(v) ? undefined : `xmlParseCharRef: invalid xmlChar value ${v}`;
+  }
+  if (name === undefined) return 'xmlParseEntityRef: no name';
+  if (semi === '') return "EntityRef: expecting ';'";
+  return name in PREDEFINED ? undefined : `Entity '${name}' not defined`;
+}
+
+export function scanXml(s: string): XmlScan {
+  const len = s.length;
+  const docStarts: number[] = [];
+  BAD_CHAR_G.lastIndex = 0;
+  const badMatch = BAD_CHAR_G.exec(s);
+  const badAt = badMatch ? badMatch.index : Infinity;
+  const badCode = badMatch ? badMatch[0].charCodeAt(0) : 0;
+  const inRange = (from: number, to: number) => badAt >= from && badAt < to;
+  /** Encoding-level refusals read the same in every context; C0 controls depend on where they are. */
+  const badChar = (contextual: string) =>
+    badCode === 0 || badCode >= 0xd800 ? `Char 0x${badCode.toString(16).toUpperCase()} out of allowed range` : contextual;
+  let lines: LineIndex | undefined;
+  const lineOf = (offset: number) => (lines ??= new LineIndex(s)).position(offset).line;
+  const names: string[] = [];
+  const opens: number[] = [];
+  const stop = (): XmlScan => ({ docStarts });
+  const fail = (offset: number, message: string): XmlScan => ({ error: { offset, message }, docStarts });
+  const ampEnd = { at: 0 };
+  // Forward pointers to the next '&' and '<' (positions only grow: linear however many attributes or runs).
+  let amp = -2;
+  let lt = -2;
+  const nextAmp = (from: number) => (amp !== -1 && amp < from ? (amp = s.indexOf('&', from)) : amp);
+  const nextLt = (from: number) => (lt !== -1 && lt < from ? (lt = s.indexOf('<', from)) : lt);
+  let cdp = -2;
+  const nextCd = (from: number) => (cdp !== -1 && cdp < from ? (cdp = s.indexOf(']]>', from)) : cdp);
+  /** First refused reference in [from, to) as [offset, message], or undefined. */
+  const refs = (from: number, to: number): [number, string] | undefined => {
+    for (let a = nextAmp(from); a !== -1 && a < to; a = nextAmp(ampEnd.at)) {
+      const why = refError(s, a, ampEnd);
+      if (why) return [a, why];
+    }
+    return undefined;
+  };
+  let segStart = -1;
+  let i = 0;
+  for (;;) {
+    const depth = names.length;
+    if (depth === 0) {
+      while (i < len && isSpace(s.charCodeAt(i))) i++;
+      if (i >= len) return stop();
+      if (docStarts.length > 0 && segStart === -1) segStart = i;
+      if (s.charCodeAt(i) !== 60 || badAt === i) return stop(); // text outside the root: the validator's call
+    } else {
+      // Character data up to the next markup.
+      const next = nextLt(i);
+      const textEnd = next === -1 ? len : next;
+      let first: [number, string] | undefined = inRange(i, textEnd) ? [badAt, badChar(`PCDATA invalid Char value ${badCode}`)] : undefined;
+      const ref = refs(i, first ? first[0] : textEnd);
+      if (ref) first = ref;
+      const cd = nextCd(i);
+      if (cd !== -1 && cd + 2 < (first ? first[0] : textEnd)) first = [cd, "Sequence ']]>' not allowed in content"];
+      if (first) return fail(first[0], first[1]);
+      if (next === -1) return fail(len, `Premature end of data in tag ${names[depth - 1]} line ${lineOf(opens[depth - 1])}`);
+      i = next;
+    }
+    // s[i] === '<'
+    const c1 = s.charCodeAt(i + 1);
+    if (c1 === 33 /* ! */) {
+      if (s.startsWith('<!--', i)) {
+        const end = s.indexOf('-->', i + 4);
+        const stopAt = end === -1 ? len : end;
+        if (inRange(i + 4, stopAt)) return fail(badAt, badChar(`xmlParseComment: invalid xmlChar value ${badCode}`));
+        const dd = s.indexOf('--', i + 4);
+        if (dd !== -1 && dd < stopAt) return stop(); // '--' inside a comment
+        if (end === -1) return fail(len, 'Comment not terminated');
+        i = end + 3;
+        continue;
+      }
+      if (depth > 0 && s.startsWith('<![CDATA[', i)) {
+        const end = s.indexOf(']]>', i + 9);
+        if (inRange(i + 9, end === -1 ? len : end)) return fail(badAt, badChar(`xmlParseCDSect: invalid char value ${badCode}`));
+        if (end === -1) return fail(len, 'CData section not finished');
+        i = end + 3;
+        continue;
+      }
+      return stop(); // DOCTYPE (blanked before) or other markup declarations
+    }
+    if (c1 === 63 /* ? */) {
+      const n = xmlNameEnd(s, i + 2);
+      if (n === -1) return stop();
+      const target = s.slice(i + 2, n);
+      if (target === 'xml' && i !== 0) {
+        if (depth > 0 || docStarts.length === 0) return fail(i, 'XML declaration allowed only at the start of the document');
+      }
+      const end = s.indexOf('?>', n);
+      if (inRange(i, end === -1 ? len : end)) return fail(badAt, badChar(`ParsePI: PI ${target} never end ...`));
+      if (end === -1) return fail(len, `ParsePI: PI ${target} never end ...`);
+      i = end + 2;
+      continue;
+    }
+    if (c1 === 47 /* / */) {
+      if (depth === 0) return stop();
+      const n = xmlNameEnd(s, i + 2);
+      if (n === -1) return i + 2 >= len ? fail(len, "expected '>'") : stop();
+      let j = n;
+      while (isSpace(s.charCodeAt(j))) j++;
+      if (j >= len) return fail(len, "expected '>'");
+      if (s.charCodeAt(j) !== 62) return stop();
+      const name = s.slice(i + 2, n);
+      if (name !== names[depth - 1]) return fail(i + 2, `Opening and ending tag mismatch: ${names[depth - 1]} line ${lineOf(opens[depth - 1])} and ${name}`);
+      names.pop();
+      opens.pop();
+      i = j + 1;
+      continue;
+    }
+    // Start tag.
+    const n = xmlNameEnd(s, i + 1);
+    if (n === -1) return i + 1 >= len ? fail(len, 'StartTag: invalid element name') : stop();
+    if (depth === 0) {
+      docStarts.push(docStarts.length === 0 ? 0 : segStart);
+      segStart = -1;
+    }
+    const name = s.slice(i + 1, n);
+    const noEnd = () => `Couldn't find end of Start Tag ${name} line ${lineOf(i)}`;
+    const seen = new Set<string>();
+    let j = n;
+    let empty = false;
+    for (;;) {
+      if (j >= len) return fail(len, noEnd());
+      if (badAt === j) return fail(j, badChar(noEnd()));
+      const c = s.charCodeAt(j);
+      if (c === 62) {
+        j++;
+        break;
+      }
+      if (c === 47) {
+        if (s.charCodeAt(j + 1) !== 62) return j + 1 >= len ? fail(len, noEnd()) : stop();
+        empty = true;
+        j += 2;
+        break;
+      }
+      if (!isSpace(c)) return stop();
+      while (isSpace(s.charCodeAt(j))) j++;
+      if (j >= len) return fail(len, noEnd());
+      if (badAt === j) return fail(j, badChar(noEnd()));
+      const d = s.charCodeAt(j);
+      if (d === 62 || d === 47) continue;
+      const aEnd = xmlNameEnd(s, j);
+      if (aEnd === -1) return stop();
+      let k = aEnd;
+      while (isSpace(s.charCodeAt(k))) k++;
+      if (badAt === k) return fail(k, badChar(noEnd()));
+      if (s.charCodeAt(k) !== 61) return stop();
+      k++;
+      while (isSpace(s.charCodeAt(k))) k++;
+      const q = s.charCodeAt(k);
+      if (q !== 34 && q !== 39) return stop();
+      const vEnd = s.indexOf(q === 34 ? '"' : "'", k + 1);
+      const stopAt = vEnd === -1 ? len : vEnd;
+      let first: [number, string] | undefined = inRange(k + 1, stopAt) ? [badAt, badChar('invalid character in attribute value')] : undefined;
+      const l2 = nextLt(k + 1);
+      if (l2 !== -1 && l2 < (first ? first[0] : stopAt)) first = [l2, "Unescaped '<' not allowed in attributes values"];
+      const ref = refs(k + 1, first ? first[0] : stopAt);
+      if (ref) first = ref;
+      if (first) return fail(first[0], first[1]);
+      if (vEnd === -1) return fail(len, "AttValue: ' expected");
+      const aName = s.slice(j, aEnd);
+      if (seen.has(aName)) return fail(j, `Attribute ${aName} redefined`);
+      seen.add(aName);
+      j = vEnd + 1;
+      if (j >= len) return fail(len, 'attributes construct error');
+    }
+    if (!empty) {
+      names.push(name);
+      opens.push(i);
+    }
+    i = j;
+  }
+}
+
+function problemAt(error: { offset: number; message: string }, text: string, file: string): Problem {
+  const pos = new LineIndex(text).position(error.offset);
+  return problem('xml.not-well-formed', `not well-formed XML: ${error.message}`, file, pos.line, pos.column);
 }
