@@ -68,11 +68,21 @@ export const CEL_FUNCTIONS: { signature: string; description: string; handler: (
     handler: ((a: unknown) => (Array.isArray(a) ? a.flat(1) : [])) as never,
   },
   {
+    signature: 'shellword(string): string',
+    description: "the string as one POSIX shell word: unchanged when it has no special character, else in single quotes (for paths and names in remediation snippets)",
+    handler: ((s: unknown) => shellWord(String(s))) as never,
+  },
+  {
     signature: 'sum(list): double',
     description: 'sum of the numbers in the list',
     handler: ((a: unknown) => nums(a).reduce((x, y) => x + y, 0)) as never,
   },
 ];
+
+/** One POSIX shell word: as is when it has only safe characters, else single-quoted (`'` written as `'\\''`). */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
 
 let shared: Environment | undefined;
 

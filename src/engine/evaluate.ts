@@ -14,7 +14,12 @@ export class CompiledRule {
   readonly where?: CompiledExpr;
   readonly assert: CompiledExpr;
   readonly defaults: Record<string, unknown>;
-  private lazy?: { location?: CompiledExpr; subject?: CompiledExpr; message: (ctx: Record<string, unknown>) => string };
+  private lazy?: {
+    location?: CompiledExpr;
+    subject?: CompiledExpr;
+    message: (ctx: Record<string, unknown>) => string;
+    remediation?: { text: (ctx: Record<string, unknown>) => string; snippet?: (ctx: Record<string, unknown>) => string };
+  };
 
   constructor(readonly rule: Rule) {
     if (rule['for-each']) this.forEach = compileExpr(rule['for-each']);
@@ -28,6 +33,7 @@ export class CompiledRule {
       location: this.rule.location ? compileExpr(this.rule.location) : undefined,
       subject: this.rule.subject ? compileExpr(this.rule.subject) : undefined,
       message: compileTemplate(this.rule.message),
+      remediation: remediationTemplates(this.rule),
     });
   }
 
@@ -42,6 +48,19 @@ export class CompiledRule {
   get message(): (ctx: Record<string, unknown>) => string {
     return this.onFailure.message;
   }
+
+  /** The remediation templates, when the rule's remediation text or snippet content has placeholders. */
+  get remediation() {
+    return this.onFailure.remediation;
+  }
+}
+
+const hasPlaceholder = (s: string | undefined) => s !== undefined && /\{\{[\s\S]+?\}\}/.test(s);
+
+function remediationTemplates(rule: Rule) {
+  const { text, snippet } = rule.remediation;
+  if (!hasPlaceholder(text) && !hasPlaceholder(snippet?.content)) return undefined;
+  return { text: compileTemplate(text), snippet: snippet ? compileTemplate(snippet.content) : undefined };
 }
 
 /**
@@ -130,14 +149,18 @@ export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleS
       const subjectRaw = cr.subject ? cr.subject(vars) : (it as { key?: unknown } | null)?.key;
       const subject = `${ctx.subjectPrefix ?? ''}${subjectRaw === undefined || subjectRaw === null ? (location?.path ?? 'target') : display(subjectRaw)}`;
       step = 'message';
+      const message = cr.message(vars);
+      step = 'remediation';
+      const fix = cr.remediation;
       findings.push({
         ruleId: rule.id,
         severity: settings.severity ?? rule.severity,
-        message: cr.message(vars),
+        message,
         target: ctx.target,
         location,
         subject,
         fingerprint: fingerprint(rule.id, ctx.target, subject),
+        ...(fix ? { remediation: { text: fix.text(vars), ...(fix.snippet ? { snippet: fix.snippet(vars) } : {}) } } : {}),
       });
     }
   } catch (err) {

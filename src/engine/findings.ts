@@ -22,6 +22,11 @@ export interface Finding {
   subject: string;
   /** Stable across line moves and reformatting: rule + target + subject. */
   fingerprint: string;
+  /**
+   * The rule's remediation rendered for this finding, when its text or snippet content has `{{ }}` placeholders
+   * (e.g. the path of the flagged file); absent otherwise (the rule's static remediation applies as written).
+   */
+  remediation?: { text: string; snippet?: string };
   /** Set when a policy waiver covers this finding; the finding stays visible. */
   waiver?: { justification: string; expires?: string; source?: string };
   /** Set when compared with a baseline. */

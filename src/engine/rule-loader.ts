@@ -116,6 +116,7 @@ export function loadRuleFile(file: string, text?: string): { rule?: Rule; errors
     ['/subject', rule.subject, 'expr'],
     ['/message', rule.message, 'template'],
     ['/remediation/text', rule.remediation.text, 'template'],
+    ['/remediation/snippet/content', rule.remediation.snippet?.content, 'template'],
   ];
   for (const [p, src, kind] of exprs) {
     if (src === undefined) continue;

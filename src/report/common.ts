@@ -57,6 +57,17 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   return c;
 }
 
+/**
+ * The remediation shown for a finding: the rule's, with its text and snippet content rendered for this finding when
+ * the rule writes them with `{{ }}` placeholders (the flagged file's path...). Without a finding, the rule's as written.
+ */
+export function remediationOf(rule: Rule, f?: Finding): Rule['remediation'] {
+  const r = f?.remediation;
+  if (!r) return rule.remediation;
+  const s = rule.remediation.snippet;
+  return { text: r.text, ...(s ? { snippet: { ...s, content: r.snippet ?? s.content } } : {}) };
+}
+
 /** Markdown help for a rule: used by `rules show`, docs/rules/*.md and SARIF help.markdown. */
 export function ruleMarkdown(rule: Rule): string {
   const lines = [`# ${rule.id}: ${rule.title}`, ''];
@@ -72,6 +83,7 @@ export function ruleMarkdown(rule: Rule): string {
   lines.push('## Remediation', '', rule.remediation.text.trim(), '');
   const s = rule.remediation.snippet;
   if (s) lines.push(`In \`${s.target}\`:`, '', '```' + (s.language === 'conf' || s.language === 'systemd' ? 'ini' : s.language), s.content.trimEnd(), '```', '');
+  if (/\{\{[\s\S]+?\}\}/.test(`${rule.remediation.text}${s?.content ?? ''}`)) lines.push('Each finding fills in the `{{ … }}` parts (CEL, as in the message) with its own values.', '');
   if (rule.references?.length) {
     lines.push('## References', '');
     for (const r of rule.references) lines.push(r.url ? `- [${r.title}](${r.url})` : `- ${r.title}`);

@@ -1,6 +1,6 @@
 import { SEVERITIES, type Finding, type Severity } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
-import { countBySeverity, gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
+import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, type ReportContext } from './common';
 import { isOpen, ruleTargetMatrix, targetKey } from './matrix';
 
 /** Escapes text for HTML content and (double-quoted) attribute values. */
@@ -152,9 +152,10 @@ export function toHtml(ctx: ReportContext): string {
       for (const f of findings) {
         const r = rules.get(f.ruleId);
         const where = f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : '—';
-        const fix = r
-          ? `<details class="fix" open><summary>Fix</summary><p>${esc(r.remediation.text.trim())}</p>${
-              r.remediation.snippet ? `<div class="muted">In ${esc(r.remediation.snippet.target)}:</div><pre><code>${esc(r.remediation.snippet.content.trimEnd())}</code></pre>` : ''
+        const rem = r ? remediationOf(r, f) : undefined;
+        const fix = rem
+          ? `<details class="fix" open><summary>Fix</summary><p>${esc(rem.text.trim())}</p>${
+              rem.snippet ? `<div class="muted">In ${esc(rem.snippet.target)}:</div><pre><code>${esc(rem.snippet.content.trimEnd())}</code></pre>` : ''
             }</details>`
           : '';
         out.push(

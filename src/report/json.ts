@@ -1,5 +1,5 @@
 import type { ScanResult, Severity, TargetRef } from '../engine/findings';
-import { countBySeverity, gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
+import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, type ReportContext } from './common';
 
 export interface TargetSummary {
   kind: TargetRef['kind'];
@@ -71,7 +71,7 @@ export function toJsonReport(ctx: ReportContext): object {
         location: f.location,
         subject: f.subject,
         fingerprint: f.fingerprint,
-        remediation: rule ? { text: rule.remediation.text.trim(), snippet: rule.remediation.snippet ?? null } : null,
+        remediation: rule ? ((fix) => ({ text: fix.text.trim(), snippet: fix.snippet ?? null }))(remediationOf(rule, f)) : null,
         waiver: f.waiver ?? null,
         baseline: f.baseline ?? null,
       };

@@ -1,6 +1,6 @@
 import { SEVERITIES, type Finding } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
-import { countBySeverity, gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
+import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, type ReportContext } from './common';
 import { isOpen } from './matrix';
 
 /**
@@ -61,13 +61,19 @@ export function toMarkdown(ctx: ReportContext): string {
     out.push('| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |');
     for (const f of open) out.push(`| ${ICON[f.severity]} ${f.severity}${gate.includes(f) ? ' ⛔' : ''} | ${mdText(f.ruleId)} | ${mdText(where(f))} | ${mdText(f.message)} |`);
     out.push('');
-    const ids = [...new Set(open.map((f) => f.ruleId))];
-    out.push('<details><summary>How to fix</summary>', '');
-    for (const id of ids) {
-      const r = rules.get(id);
+    // One entry per rule, or per distinct remediation when a rule renders it for each finding (the flagged file...).
+    const fixes = new Map<string, { id: string; title: string; fix: NonNullable<ReturnType<typeof remediationOf>> }>();
+    for (const f of open) {
+      const r = rules.get(f.ruleId);
       if (!r) continue;
-      out.push(`#### ${mdText(id)}: ${mdText(r.title)}`, '', mdText(r.remediation.text.trim()), '');
-      if (r.remediation.snippet) out.push(`In ${mdText(r.remediation.snippet.target)}:`, '', fence(r.remediation.snippet.content, r.remediation.snippet.language === 'shell' ? 'sh' : r.remediation.snippet.language === 'xml' ? 'xml' : 'ini'), '');
+      const fix = remediationOf(r, f);
+      const key = `${f.ruleId}\0${fix.text}\0${fix.snippet?.content ?? ''}`;
+      if (!fixes.has(key)) fixes.set(key, { id: f.ruleId, title: r.title, fix });
+    }
+    out.push('<details><summary>How to fix</summary>', '');
+    for (const { id, title, fix } of fixes.values()) {
+      out.push(`#### ${mdText(id)}: ${mdText(title)}`, '', mdText(fix.text.trim()), '');
+      if (fix.snippet) out.push(`In ${mdText(fix.snippet.target)}:`, '', fence(fix.snippet.content, fix.snippet.language === 'shell' ? 'sh' : fix.snippet.language === 'xml' ? 'xml' : 'ini'), '');
     }
     out.push('</details>', '');
   } else out.push(ctx.baseline ? 'No new findings.' : 'No findings.', '');

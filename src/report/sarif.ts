@@ -2,7 +2,7 @@ import type * as Sarif from 'sarif';
 import type { Rule } from '../engine/generated/rule';
 import type { Finding, Severity, TargetRef } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
-import { ruleMap, ruleMarkdown, toolVersion, TOOL_NAME, TOOL_URI, type ReportContext } from './common';
+import { remediationOf, ruleMap, ruleMarkdown, toolVersion, TOOL_NAME, TOOL_URI, type ReportContext } from './common';
 import { sarifFixFor } from './xml-fix';
 
 /** GitHub code scanning reads `security-severity` (a number as a string) from rule properties. */
@@ -154,6 +154,7 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
 }
 
 function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, multi: boolean, source?: ReportContext['source']): Sarif.Result {
+  const rem = rule ? remediationOf(rule, f) : undefined;
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -164,8 +165,8 @@ function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, multi:
       severity: f.severity,
       target: `${f.target.kind}:${f.target.name}`,
       subject: f.subject,
-      ...(rule ? { remediation: rule.remediation.text.trim() } : {}),
-      ...(rule?.remediation.snippet ? { remediationSnippet: { target: rule.remediation.snippet.target, language: rule.remediation.snippet.language, content: rule.remediation.snippet.content } } : {}),
+      ...(rem ? { remediation: rem.text.trim() } : {}),
+      ...(rem?.snippet ? { remediationSnippet: { target: rem.snippet.target, language: rem.snippet.language, content: rem.snippet.content } } : {}),
       ...(f.baseline ? { baselineState: f.baseline } : {}),
     },
   };

@@ -2,7 +2,7 @@ import { createColors } from 'picocolors';
 import type { Finding, Severity } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
-import { countBySeverity, gateFindings, ruleMap, type ReportContext } from './common';
+import { countBySeverity, gateFindings, remediationOf, ruleMap, type ReportContext } from './common';
 
 /**
  * Whether the text report is coloured: `--color`/`--no-color` decide when given; otherwise only when it goes to a
@@ -42,8 +42,9 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
         out.push(`  ${c.dim(where.padEnd(8))} ${paint[sev](sev.padEnd(8))} ${c.bold(f.ruleId)}  ${f.message}${tag}`);
         const rule = rules.get(f.ruleId);
         if (opts.verbose && rule) {
-          out.push(c.dim(`           fix: ${rule.remediation.text.trim().split('\n')[0]}`));
-          const s = rule.remediation.snippet;
+          const fix = remediationOf(rule, f);
+          out.push(c.dim(`           fix: ${fix.text.trim().split('\n')[0]}`));
+          const s = fix.snippet;
           if (s) for (const l of s.content.trimEnd().split('\n')) out.push(c.dim(`             ${l}`));
         }
       }

@@ -1,6 +1,7 @@
 import type * as Sarif from 'sarif';
 import type { Rule } from '../engine/generated/rule';
 import type { Finding } from '../engine/findings';
+import { remediationOf } from './common';
 
 /** A range in a text: 1-based lines and columns, `endColumn` exclusive (as SARIF regions). */
 export interface TextRange {
@@ -109,7 +110,8 @@ export function fragmentRoot(xml: string): string | undefined {
  * the element is found at the finding's position and has the snippet's root name.
  */
 export function sarifFixFor(f: Finding, rule: Rule | undefined, source: ((file: string) => string | undefined) | undefined, uri: Sarif.ArtifactLocation): Sarif.Fix | undefined {
-  const s = rule?.remediation.snippet;
+  const rem = rule ? remediationOf(rule, f) : undefined;
+  const s = rem?.snippet;
   if (!s || s.fix !== 'replace-element' || s.language !== 'xml' || f.target.kind !== 'domain' || !f.location || !source) return undefined;
   const root = fragmentRoot(s.content);
   const text = source(f.location.file);
@@ -124,7 +126,7 @@ export function sarifFixFor(f: Finding, rule: Rule | undefined, source: ((file: 
     .map((l, i) => (i === 0 ? l : range.indent + l))
     .join('\n');
   return {
-    description: { text: rule!.remediation.text.trim() },
+    description: { text: rem!.text.trim() },
     artifactChanges: [
       {
         artifactLocation: uri,

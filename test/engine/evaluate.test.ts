@@ -52,4 +52,25 @@ describe('evaluateRule', () => {
     const b = at(30);
     expect(a.status === 'fail' && b.status === 'fail' && a.findings[0].fingerprint === b.findings[0].fingerprint).toBe(true);
   });
+
+  it('renders a remediation with placeholders for each finding (the flagged path, quoted as one shell word)', () => {
+    const r = new CompiledRule(
+      rule({
+        'for-each': 'host.items',
+        remediation: { text: 'Make {{ it.path }} private.', snippet: { language: 'shell', target: 'the host', content: 'chmod 0600 {{ shellword(it.path) }}\n' } },
+      }),
+    );
+    const out = evaluateRule(r, ctx({ items: [{ ok: false, key: 'a', path: '/etc/sasldb2' }, { ok: false, key: 'b', path: "/srv/it's here" }] }));
+    expect(out.status === 'fail' && out.findings.map((f) => f.remediation)).toEqual([
+      { text: 'Make /etc/sasldb2 private.', snippet: 'chmod 0600 /etc/sasldb2\n' },
+      { text: "Make /srv/it's here private.", snippet: "chmod 0600 '/srv/it'\\''s here'\n" },
+    ]);
+  });
+
+  it('leaves a static remediation to the rule (no per-finding copy); a failing placeholder is a rule error', () => {
+    const fixed = evaluateRule(new CompiledRule(rule({ 'for-each': 'host.items', remediation: { text: 'do it', snippet: { language: 'shell', target: 'h', content: 'true' } } })), ctx({ items: [{ ok: false, key: 'a' }] }));
+    expect(fixed.status === 'fail' && 'remediation' in fixed.findings[0]).toBe(false);
+    const broken = evaluateRule(new CompiledRule(rule({ 'for-each': 'host.items', remediation: { text: 'fix {{ it.nosuchkey }}' } })), ctx({ items: [{ ok: false, key: 'a' }] }));
+    expect(broken.status === 'not-evaluated' && broken.notEvaluated.reason).toMatch(/^rule error in remediation: /);
+  });
 });

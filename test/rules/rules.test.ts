@@ -53,6 +53,7 @@ describe.each(files.map((f) => [path.relative(BUILTIN_RULES_DIR, f), f]))('%s', 
       if (e.line !== undefined) expect(f.location?.line).toBe(e.line);
       if (e.message !== undefined) expect(f.message).toContain(e.message);
       if (e.severity !== undefined) expect(f.severity).toBe(e.severity);
+      if (e.fix !== undefined) expect(`${f.remediation?.text ?? ''}\n${f.remediation?.snippet ?? ''}`).toContain(e.fix);
     });
   });
 });

@@ -12,7 +12,7 @@ import { bundleFromCase, type EvidenceCase } from './evidence-case';
 /**
  * Rule test cases (`rules/<scope>/<ID>.test.yaml`, next to the rule), in the spirit of ESLint's RuleTester:
  * `valid` cases must produce no finding of the rule, `invalid` cases exactly the listed findings (line, and a
- * substring of the message). A case gives its input inline: `domain` (an XML document) for domain rules; host,
+ * substring of the message, and of the rendered remediation). A case gives its input inline: `domain` (an XML document) for domain rules; host,
  * cross and guest rules use the scope-specific runners registered in `caseRunners`.
  * `libvirt: accept|reject` records what real libvirt says of a domain case (checked by an oracle test).
  */
@@ -20,6 +20,8 @@ export interface ExpectedFinding {
   line?: number;
   message?: string;
   severity?: string;
+  /** A substring of the remediation rendered for this finding (text, newline, snippet), for rules that fill it in. */
+  fix?: string;
 }
 
 export interface RuleCase {
