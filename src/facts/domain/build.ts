@@ -1,5 +1,6 @@
 import { parseCpuset } from '../cpuset';
 import { formatCategories, parseSelinuxContext } from '../host/selinux';
+import { buildDeviceSecurityFacts } from './build-devices';
 import { derivePerfFacts } from './derived-perf';
 import { deriveSecurityFacts } from './derived-sec';
 import { parseCount, scaledToKiB } from '../units';
@@ -442,6 +443,7 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
     channels,
     seclabels,
     qemu,
+    ...buildDeviceSecurityFacts(root, devs),
     iothreadRefs: [],
     iothreadUse: [],
     vcpuAffinity: [],

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../util/location';
 import type { Problem } from '../../util/problem';
+import type { DeviceSecurityFacts } from './model-devices';
 
 /**
  * The facts rules see for one libvirt domain (`domain` in CEL). Built from domain XML by `buildDomainFacts`.
@@ -236,7 +237,8 @@ export interface FeatureStateFacts extends Located {
   state: string | null;
 }
 
-export interface DomainFacts extends Located {
+/** Device/resource facts for the security rules are declared in model-devices.ts. */
+export interface DomainFacts extends Located, DeviceSecurityFacts {
   file: string;
   name: string | null;
   uuid: string | null;
