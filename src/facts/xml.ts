@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { LineIndex, type SourceLocation } from '../util/location';
 import type { Problem } from '../util/problem';
@@ -92,7 +93,8 @@ export function parseXml(input: string, file: string, options: ParseXmlOptions =
   }
   // libxml2's wording for the first error it would report, where the scanner can tell; the validator otherwise.
   const scanned = scanXml(text);
-  if (scanned.error) return { ok: false, problems: [problemAt(scanned.error, text, file)] };
+  // A second document starts before any error the scan met (the scan stops at the first).
+  if (scanned.error && scanned.docStarts.length < 2) return { ok: false, problems: [problemAt(scanned.error, text, file)] };
   if (scanned.docStarts.length > 1) {
     const at = scanned.docStarts[1];
     const message = text.startsWith('<?xml', at) ? 'XML declaration allowed only at the start of the document' : 'Extra content at the end of the document';
@@ -443,6 +445,12 @@ function refError(s: string, p: number, end: { at: number }): string | undefined
   return name in PREDEFINED ? undefined : `Entity '${name}' not defined`;
 }
 
+/** libxml2 names elements by their local name in its messages (`override`, not `qemu:override`). */
+const localName = (qname: string) => {
+  const colon = qname.indexOf(':');
+  return colon === -1 || colon === qname.length - 1 ? qname : qname.slice(colon + 1);
+};
+
 export function scanXml(s: string): XmlScan {
   const len = s.length;
   const docStarts: number[] = [];
@@ -495,7 +503,7 @@ export function scanXml(s: string): XmlScan {
       const cd = nextCd(i);
       if (cd !== -1 && cd + 2 < (first ? first[0] : textEnd)) first = [cd, "Sequence ']]>' not allowed in content"];
       if (first) return fail(first[0], first[1]);
-      if (next === -1) return fail(len, `Premature end of data in tag ${names[depth - 1]} line ${lineOf(opens[depth - 1])}`);
+      if (next === -1) return fail(len, `Premature end of data in tag ${localName(names[depth - 1])} line ${lineOf(opens[depth - 1])}`);
       i = next;
     }
     // s[i] === '<'
@@ -504,9 +512,14 @@ export function scanXml(s: string): XmlScan {
       if (s.startsWith('<!--', i)) {
         const end = s.indexOf('-->', i + 4);
         const stopAt = end === -1 ? len : end;
-        if (inRange(i + 4, stopAt)) return fail(badAt, badChar(`xmlParseComment: invalid xmlChar value ${badCode}`));
         const dd = s.indexOf('--', i + 4);
-        if (dd !== -1 && dd < stopAt) return stop(); // '--' inside a comment
+        if (inRange(i + 4, dd !== -1 && dd < stopAt ? dd : stopAt)) return fail(badAt, badChar(`xmlParseComment: invalid xmlChar value ${badCode}`));
+        if (dd !== -1 && dd < stopAt) {
+          // libxml2 has two comment parsers: the ASCII one quotes the comment, the other (after a non-ASCII
+          // character) does not.
+          const before = s.slice(i + 4, dd);
+          return fail(dd, /[^\x00-\x7f]/.test(before) ? "Comment must not contain '--' (double-hyphen)" : `Double hyphen within comment: <!--${before.slice(0, 50)}`);
+        }
         if (end === -1) return fail(len, 'Comment not terminated');
         i = end + 3;
         continue;
@@ -518,7 +531,9 @@ export function scanXml(s: string): XmlScan {
         i = end + 3;
         continue;
       }
-      return stop(); // DOCTYPE (blanked before) or other markup declarations
+      // In content, anything else is a start tag with an invalid name (below); in the prolog, a DOCTYPE
+      // (blanked before) or another markup declaration: the validator's call.
+      if (depth === 0) return stop();
     }
     if (c1 === 63 /* ? */) {
       const n = xmlNameEnd(s, i + 2);
@@ -542,7 +557,7 @@ export function scanXml(s: string): XmlScan {
       if (j >= len) return fail(len, "expected '>'");
       if (s.charCodeAt(j) !== 62) return stop();
       const name = s.slice(i + 2, n);
-      if (name !== names[depth - 1]) return fail(i + 2, `Opening and ending tag mismatch: ${names[depth - 1]} line ${lineOf(opens[depth - 1])} and ${name}`);
+      if (name !== names[depth - 1]) return fail(i + 2, `Opening and ending tag mismatch: ${localName(names[depth - 1])} line ${lineOf(opens[depth - 1])} and ${localName(name)}`);
       names.pop();
       opens.pop();
       i = j + 1;
@@ -550,46 +565,47 @@ export function scanXml(s: string): XmlScan {
     }
     // Start tag.
     const n = xmlNameEnd(s, i + 1);
-    if (n === -1) return i + 1 >= len ? fail(len, 'StartTag: invalid element name') : stop();
+    if (n === -1) return depth > 0 || i + 1 >= len ? fail(Math.min(i + 1, len), 'StartTag: invalid element name') : stop();
     if (depth === 0) {
       docStarts.push(docStarts.length === 0 ? 0 : segStart);
       segStart = -1;
     }
     const name = s.slice(i + 1, n);
-    const noEnd = () => `Couldn't find end of Start Tag ${name} line ${lineOf(i)}`;
+    const noEnd = () => `Couldn't find end of Start Tag ${localName(name)} line ${lineOf(i)}`;
     const seen = new Set<string>();
     let j = n;
     let empty = false;
+    // libxml2's xmlParseStartTag2 loop: after a value, '>' '/>' or a blank; then (blanks skipped) the end of the
+    // tag or another attribute.
     for (;;) {
-      if (j >= len) return fail(len, noEnd());
-      if (badAt === j) return fail(j, badChar(noEnd()));
-      const c = s.charCodeAt(j);
-      if (c === 62) {
-        j++;
-        break;
+      if (seen.size > 0) {
+        const c = s.charCodeAt(j);
+        if (c === 62 || (c === 47 && s.charCodeAt(j + 1) === 62)) {
+          empty = c === 47;
+          j += empty ? 2 : 1;
+          break;
+        }
+        if (!isSpace(c)) return fail(Math.min(j, len), 'attributes construct error');
       }
-      if (c === 47) {
-        if (s.charCodeAt(j + 1) !== 62) return j + 1 >= len ? fail(len, noEnd()) : stop();
-        empty = true;
-        j += 2;
-        break;
-      }
-      if (!isSpace(c)) return stop();
       while (isSpace(s.charCodeAt(j))) j++;
       if (j >= len) return fail(len, noEnd());
       if (badAt === j) return fail(j, badChar(noEnd()));
-      const d = s.charCodeAt(j);
-      if (d === 62 || d === 47) continue;
+      const c = s.charCodeAt(j);
+      if (c === 62 || (c === 47 && s.charCodeAt(j + 1) === 62)) {
+        empty = c === 47;
+        j += empty ? 2 : 1;
+        break;
+      }
       const aEnd = xmlNameEnd(s, j);
-      if (aEnd === -1) return stop();
+      if (aEnd === -1) return fail(j, 'error parsing attribute name');
+      const aName = s.slice(j, aEnd);
       let k = aEnd;
       while (isSpace(s.charCodeAt(k))) k++;
-      if (badAt === k) return fail(k, badChar(noEnd()));
-      if (s.charCodeAt(k) !== 61) return stop();
+      if (s.charCodeAt(k) !== 61) return fail(Math.min(k, len), `Specification mandates value for attribute ${localName(aName)}`);
       k++;
       while (isSpace(s.charCodeAt(k))) k++;
       const q = s.charCodeAt(k);
-      if (q !== 34 && q !== 39) return stop();
+      if (q !== 34 && q !== 39) return fail(Math.min(k, len), 'AttValue: " or \' expected');
       const vEnd = s.indexOf(q === 34 ? '"' : "'", k + 1);
       const stopAt = vEnd === -1 ? len : vEnd;
       let first: [number, string] | undefined = inRange(k + 1, stopAt) ? [badAt, badChar('invalid character in attribute value')] : undefined;
@@ -599,11 +615,9 @@ export function scanXml(s: string): XmlScan {
       if (ref) first = ref;
       if (first) return fail(first[0], first[1]);
       if (vEnd === -1) return fail(len, "AttValue: ' expected");
-      const aName = s.slice(j, aEnd);
       if (seen.has(aName)) return fail(j, `Attribute ${aName} redefined`);
       seen.add(aName);
       j = vEnd + 1;
-      if (j >= len) return fail(len, 'attributes construct error');
     }
     if (!empty) {
       names.push(name);
@@ -616,4 +630,97 @@ export function scanXml(s: string): XmlScan {
 function problemAt(error: { offset: number; message: string }, text: string, file: string): Problem {
   const pos = new LineIndex(text).position(error.offset);
   return problem('xml.not-well-formed', `not well-formed XML: ${error.message}`, file, pos.line, pos.column);
+}
+
+/**
+ * The text of a document's bytes as libxml2 decodes them (libvirt hands files to libxml2 as bytes): UTF-8 unless
+ * the XML declaration names another encoding (ISO-8859-1 as true Latin-1, others as the WHATWG decoders know them;
+ * an encoding neither knows is refused, as libxml2 refuses one iconv does not know). Bytes that are not UTF-8 are
+ * refused with libxml2's message and the line and column where they start: "Input is not proper UTF-8, indicate
+ * encoding ! Bytes: 0xE9 0x3C ...", or "Char 0xD800 out of allowed range" for a UTF-8-encoded surrogate or a
+ * value beyond U+10FFFF.
+ */
+export function decodeXmlBytes(buf: Buffer, file: string): { ok: true; text: string } | { ok: false; problem: Problem } {
+  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const enc = /^<\?xml[^>]*?[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z][A-Za-z0-9._-]*)["']/.exec(buf.subarray(bom, bom + 256).toString('latin1'))?.[1];
+  // A UTF-16 label on 8-bit input (no UTF-16 byte-order mark) is ignored by libxml2, which reads the bytes as UTF-8.
+  if (enc !== undefined && !/^utf-?8$/i.test(enc) && !/^utf-?16/i.test(enc)) {
+    if (/^(iso[-_]?8859-1|latin-?1|l1|iso-ir-100|cp819|ibm819)$/i.test(enc)) return { ok: true, text: buf.toString('latin1') };
+    try {
+      return { ok: true, text: new TextDecoder(enc).decode(buf) };
+    } catch {
+      return { ok: false, problem: problem('xml.not-well-formed', `not well-formed XML: Unsupported encoding ${enc}`, file) };
+    }
+  }
+  if (isUtf8(buf)) return { ok: true, text: buf.toString('utf8') };
+  const n = buf.length;
+  let i = bom;
+  let message = '';
+  while (i < n) {
+    const b = buf[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = (b & 0xe0) === 0xc0 ? 1 : (b & 0xf0) === 0xe0 ? 2 : (b & 0xf8) === 0xf0 ? 3 : 0;
+    let val = need === 1 ? b & 0x1f : need === 2 ? b & 0x0f : b & 0x07;
+    let ok = need > 0;
+    for (let k = 1; ok && k <= need; k++) {
+      const c = buf[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) ok = false;
+      else val = (val << 6) | (c & 0x3f);
+    }
+    if (ok && val < [0, 0x80, 0x800, 0x10000][need]) ok = false;
+    if (!ok) {
+      const bytes = [...buf.subarray(i, i + 4)].map((x) => `0x${x.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
+      message = `Input is not proper UTF-8, indicate encoding ! Bytes: ${bytes}`;
+      break;
+    }
+    if ((val >= 0xd800 && val <= 0xdfff) || val > 0x10ffff) {
+      message = `Char 0x${val.toString(16).toUpperCase()} out of allowed range`;
+      break;
+    }
+    i += need + 1;
+  }
+  // isUtf8 and this walk agree on what is UTF-8; should they not, decode as before rather than refuse.
+  if (message === '') return { ok: true, text: buf.toString('utf8') };
+  const lineStart = i > bom ? Math.max(bom, buf.lastIndexOf(0x0a, i - 1) + 1) : bom;
+  let line = 1;
+  for (let p = buf.indexOf(0x0a, bom); p !== -1 && p < i; p = buf.indexOf(0x0a, p + 1)) line++;
+  const column = buf.toString('utf8', lineStart, i).length + 1;
+  return { ok: false, problem: problem('xml.not-well-formed', `not well-formed XML: ${message}`, file, line, column) };
+}
+
+/**
+ * Every document of a file that holds several one after the other (`virt-install --print-xml` prints the install
+ * phase's `<domain>` and then the final one; `virsh dumpxml a; virsh dumpxml b` concatenated), each parsed on its
+ * own, with locations in the original file. libvirt refuses such a file as a whole ("Extra content at the end of the
+ * document"); each document is what it would be given separately. A file with one document (or whose first
+ * document is not well-formed) gives exactly parseXml's result. A document runs from the first non-blank character
+ * after the previous root element (a comment or an XML declaration belongs to the document it precedes).
+ */
+export function parseXmlDocuments(input: string, file: string, options: ParseXmlOptions = {}): XmlParseResult[] {
+  const whole = parseXml(input, file, options);
+  if (whole.ok || whole.problems[0]?.code !== 'xml.extra-content') return [whole];
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const starts = scanXml(text).docStarts;
+  if (starts.length < 2) return [whole];
+  const lines = new LineIndex(text);
+  return starts.map((start, k) => {
+    const r = parseXml(text.slice(start, k + 1 < starts.length ? starts[k + 1] : text.length), file, options);
+    const at = lines.position(start);
+    const move = (loc: SourceLocation) => {
+      if (loc.line === 1) loc.column += at.column - 1;
+      loc.line += at.line - 1;
+    };
+    if (r.ok) {
+      const walk = (el: XmlElement) => {
+        move(el.loc);
+        el.children.forEach(walk);
+      };
+      walk(r.root);
+    }
+    for (const p of r.problems) if (p.location) move(p.location);
+    return r;
+  });
 }
