@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseDomainXml } from '../facts/domain/build';
+import type { DomainParseResult } from '../facts/domain/build';
+import { parseDomainDocuments } from '../facts/domain/documents';
 import type { DomainFacts } from '../facts/domain/model';
-import { MAX_XML_BYTES } from '../facts/xml';
+import { decodeXmlBytes, MAX_XML_BYTES } from '../facts/xml';
 import type { Problem } from '../util/problem';
 import { readRegularFile } from '../util/read-input';
 import type { Rule } from './generated/rule';
@@ -15,6 +16,8 @@ export interface DomainInput {
   text?: string;
   /** Why the text could not be read. */
   readError?: string;
+  /** Why the bytes read are not text (not UTF-8, an unknown declared encoding): a well-formedness error. */
+  decodeError?: Problem;
 }
 
 /**
@@ -22,41 +25,48 @@ export interface DomainInput {
  * The file is opened non-blocking (a FIFO or device given by mistake does not hang the scan), then checked with
  * fstat on the open descriptor (no stat/open race): only regular files are read, at most MAX_XML_BYTES + 1 bytes.
  */
-export function readDomainFile(file: string): DomainInput {
+export function readDomainFile(file: string, shownAs = file): DomainInput {
   const r = readRegularFile(file, MAX_XML_BYTES, 'a domain XML file');
-  if (r.ok) return { file, text: r.data.toString('utf8') };
+  if (r.ok) {
+    // Decoded as libxml2 decodes it: invalid UTF-8 is a well-formedness error with its line, not U+FFFD.
+    const decoded = decodeXmlBytes(r.data, shownAs);
+    return decoded.ok ? { file, text: decoded.text } : { file, decodeError: decoded.problem };
+  }
   return { file, readError: r.reason === 'is a directory' ? 'is a directory, not a domain XML file' : r.reason };
 }
 
 /**
- * Evaluates domain-scope rules against one domain XML text, adding to `acc`. Besides `domain`, rules see
+ * Evaluates domain-scope rules against one domain XML file, adding to `acc`. Besides `domain`, rules see
  * `input.problems`: everything wrong with the input (unreadable, not well-formed, refused, values libvirt rejects,
  * duplicates it ignores), each with `loc` and `key`. A document that yields no domain is also a scan error.
+ * A file holding several documents (`virt-install --print-xml`) is one target per document, `FILE#1`, `FILE#2`...;
+ * their locations name FILE itself (line numbers into it), so SARIF results still point at the file.
  */
 export function scanDomainInput(acc: ScanAccumulator, input: DomainInput): void {
-  const target: TargetRef = { kind: 'domain', name: input.file };
-  let problems: Problem[];
-  let domain: DomainFacts | null = null;
   if (input.text === undefined) {
-    problems = [{ code: 'input.unreadable', level: 'error', message: input.readError ?? 'unreadable', location: { file: input.file, line: 1, column: 1 } }];
-  } else {
-    const parsed = parseDomainXml(input.text, input.file);
-    if (parsed.ok) {
-      domain = parsed.domain;
-      problems = parsed.domain.problems;
-    } else problems = parsed.problems;
+    const problem = input.decodeError ?? { code: 'input.unreadable', level: 'error' as const, message: input.readError ?? 'unreadable', location: { file: input.file, line: 1, column: 1 } };
+    scanDomainDocument(acc, input.file, input.file, { ok: false, problems: [problem] });
+    return;
   }
+  const docs = parseDomainDocuments(input.text, input.file);
+  docs.forEach((parsed, k) => scanDomainDocument(acc, input.file, docs.length > 1 ? `${input.file}#${k + 1}` : input.file, parsed));
+}
+
+function scanDomainDocument(acc: ScanAccumulator, file: string, name: string, parsed: DomainParseResult): void {
+  const target: TargetRef = { kind: 'domain', name };
+  const domain: DomainFacts | null = parsed.ok ? parsed.domain : null;
+  const problems: Problem[] = parsed.ok ? parsed.domain.problems : parsed.problems;
   const fatal = domain === null ? (problems.find((p) => p.level === 'error') ?? problems[0]) : undefined;
   if (domain === null) {
-    const at = fatal?.location ? `${fatal.location.file}:${fatal.location.line}:${fatal.location.column}` : input.file;
+    const at = fatal?.location ? `${fatal.location.file}:${fatal.location.line}:${fatal.location.column}` : file;
     acc.addError({ target, kind: 'input', message: `${at}: ${fatal?.message ?? 'no domain'}`, ...(fatal?.location ? { location: fatal.location } : {}) });
   }
   const unknown: Record<string, string> = {};
-  if (domain === null) unknown.domain = `${input.file} could not be parsed (${fatal?.message ?? 'unknown error'})`;
-  const fileLoc = { file: input.file, line: 1, column: 1 };
+  if (domain === null) unknown.domain = `${name} could not be parsed (${fatal?.message ?? 'unknown error'})`;
+  const fileLoc = { file, line: 1, column: 1 };
   acc.evaluate(['domain'], {
     target,
-    vars: { domain, input: { file: input.file, problems: problems.map((p) => ({ ...p, loc: p.location ?? fileLoc, key: (p as { key?: string }).key ?? p.code })) } },
+    vars: { domain, input: { file, problems: problems.map((p) => ({ ...p, loc: p.location ?? fileLoc, key: (p as { key?: string }).key ?? p.code })) } },
     unknown,
   });
 }
@@ -74,7 +84,8 @@ export function displayPath(file: string, cwd = process.cwd()): string {
 
 /** Reads a domain file given on the command line, named as the reports show it (see displayPath). */
 export function readDomainArg(file: string): DomainInput {
-  return { ...readDomainFile(file), file: displayPath(file) };
+  const shown = displayPath(file);
+  return { ...readDomainFile(file, shown), file: shown };
 }
 
 /** The rules a domain file scan runs: domain scope only (rules of other scopes cannot run on a file). */
