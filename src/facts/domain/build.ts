@@ -238,10 +238,16 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
           mode: attr(m, 'mode'),
           nodeset: cpuset(attr(m, 'nodeset')),
         })),
+        conflicts: [],
       }
     : null;
 
   // <memoryBacking><hugepages>
+  // A "huge" page of the system page size is ordinary memory for libvirt (qemuBuildMemoryBackendProps:
+  // pagesize == virGetSystemPageSizeKB() -> memory-backend-ram). The base page size of the guest architecture's
+  // kernels: 4 KiB, or 16/64 KiB on arm64 and 64 KiB on ppc64 kernels built so.
+  const arch = attr(typeEl, 'arch');
+  const systemSizes = arch === 'aarch64' ? [4, 16, 64] : arch === 'ppc64' || arch === 'ppc64le' ? [4, 64] : [4];
   const hpEl = child(memoryBacking, 'hugepages');
   const hugepages: DomainFacts['hugepages'] = hpEl
     ? {
@@ -257,6 +263,10 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
             sizeKib: r && r.ok ? r.kib : null,
             sizeError: r && !r.ok ? r.message : null,
             nodeset: cpuset(attr(p, 'nodeset')),
+            systemSize: r !== null && r.ok && systemSizes.includes(r.kib),
+            isDefault: false,
+            cells: [],
+            conflict: null,
           };
         }),
       }
@@ -429,6 +439,7 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
     vcpu,
     cpu,
     topology,
+    numaCells: cpu ? cpu.numaCells : [],
     iothreads: iothreadsEl || iothreadidsEl ? { ...located((iothreadsEl ?? iothreadidsEl) as XmlElement, 'iothreads'), count: iothreadCount, ids: iothreadIds, declaredIds } : null,
     iothreadIds,
     cputune,

@@ -1,4 +1,4 @@
-import type { CpusetAttrFacts, CpusetFact, DomainFacts, HostCpuPinFacts, IothreadRefFacts, PinFacts, VcpuAffinityFacts } from './model';
+import type { CpusetAttrFacts, CpusetFact, DomainFacts, HostCpuPinFacts, HugepageFacts, IothreadRefFacts, NumatuneFacts, PinFacts, VcpuAffinityFacts } from './model';
 
 /**
  * Derived facts for the performance/availability rules (IOThreads, pinning, resctrl), computed from the facts
@@ -116,7 +116,8 @@ export function derivePerfFacts(d: DomainFacts): void {
   for (const m of d.numatune?.memnodes ?? []) add(m, `${m.key}@nodeset`, m.nodeset, 'host-nodes');
   for (const p of d.hugepages?.pages ?? []) add(p, `hugepages/page@nodeset`, p.nodeset, 'guest-nodes');
   for (const c of d.cpu?.numaCells ?? []) add(c, `${c.key}@cpus`, c.cpus, 'guest-cpus');
-  if (d.hugepages) d.hugepages.defaultPageKib = d.hugepages.pages.find((p) => p.nodeset === null)?.sizeKib ?? null;
+  if (d.hugepages) deriveHugepages(d, d.hugepages.pages);
+  if (d.numatune) deriveNumatune(d, d.numatune);
   d.cpusets = sets;
 
   // resctrl groups: libvirt parses all <cachetune> before all <memorytune>; a group whose vcpus overlap an
@@ -134,4 +135,80 @@ export function derivePerfFacts(d: DomainFacts): void {
       if (g.conflict) return;
     }
   });
+}
+
+/**
+ * Which guest memory each `<page>` backs, and libvirt's verdict on the set (virDomainDefMemtuneValidate, libvirt 9.0,
+ * checked with `virsh -c test:///default define`). Without guest NUMA cells libvirt drops a `nodeset` that is exactly
+ * node 0 (the page becomes the default page); then, for each page in document order, it refuses the first of: a
+ * nodeset intersecting an earlier page's, a second page without nodeset, a nodeset naming a node beyond the last
+ * guest NUMA cell. Pages whose size or nodeset libvirt cannot parse (refused earlier, see DOM-HP-001/DOM-PIN-004)
+ * take no part.
+ */
+function deriveHugepages(d: DomainFacts, pages: HugepageFacts[]): void {
+  const cellIds = d.numaCells.map((c, i) => c.id ?? i);
+  const nodesOf = (p: HugepageFacts): number[] | null => {
+    if (p.nodeset === null) return null;
+    const n = p.nodeset.cpus ?? [];
+    return cellIds.length === 0 && n.length === 1 && n[0] === 0 ? null : n;
+  };
+  const usable = pages.filter((p) => p.sizeKib !== null && (p.nodeset === null || p.nodeset.cpus !== null));
+  const nodes = new Map(usable.map((p) => [p, nodesOf(p)]));
+  usable.forEach((p, i) => {
+    const mine = nodes.get(p) ?? null;
+    p.isDefault = mine === null;
+    for (const o of usable.slice(0, i)) {
+      const theirs = nodes.get(o) ?? null;
+      if (mine && theirs && mine.some((n) => theirs.includes(n))) p.conflict = `nodeset attribute of hugepages of sizes ${p.sizeKib} and ${o.sizeKib} intersect`;
+      else if (!mine && !theirs) p.conflict = `two master hugepages detected: ${p.sizeKib} and ${o.sizeKib}`;
+      if (p.conflict) return;
+    }
+    const missing = mine?.find((n) => n >= cellIds.length);
+    if (missing !== undefined) p.conflict = `hugepages: node ${missing} not found`;
+  });
+  // The guest memory each page backs: the first page whose nodeset holds a cell, else the (first) default page.
+  const master = usable.find((p) => p.isDefault);
+  for (const id of cellIds) {
+    const owner = usable.find((p) => (nodes.get(p) ?? []).includes(id)) ?? master;
+    if (owner) owner.cells.push(id);
+  }
+  if (d.hugepages) d.hugepages.defaultPageKib = master?.sizeKib ?? null;
+}
+
+const NUMATUNE_MODES = ['strict', 'preferred', 'interleave', 'restrictive'];
+
+/**
+ * libvirt's refusals of the `<numatune>` memory policy (virDomainNumatuneParseXML, virDomainNumatuneSet, the memnode
+ * parser; libvirt 9.0, checked with `virsh -c test:///default define`: test/oracles/libvirt-memory-tuning.test.ts).
+ * The effective placement of `<memory>`: its `placement`, else static with a nodeset, else static unless
+ * `<vcpu placement='auto'>`; a `<memory>` without attributes sets nothing, and without a `<memory>` element
+ * `<vcpu placement='auto'>` makes the placement automatic. libvirt stops at the first `<memory>` error.
+ */
+function deriveNumatune(d: DomainFacts, nt: NumatuneFacts): void {
+  const m = nt.memory;
+  const vcpuAuto = d.vcpu?.placement === 'auto';
+  const out: NumatuneFacts['conflicts'] = [];
+  let placement: string | null = m === null && vcpuAuto ? 'auto' : null;
+  if (m && (m.mode !== null || m.placement !== null || m.nodeset !== null)) {
+    if (m.mode !== null && !NUMATUNE_MODES.includes(m.mode)) out.push({ loc: m.loc, key: m.key, message: `Unsupported NUMA memory tuning mode '${m.mode}'` });
+    else if (m.placement !== null && !['default', 'static', 'auto'].includes(m.placement)) out.push({ loc: m.loc, key: m.key, message: `Unsupported NUMA memory placement mode '${m.placement}'` });
+    else if (m.nodeset === null || m.nodeset.cpus !== null) {
+      placement = m.placement !== null && m.placement !== 'default' ? m.placement : m.nodeset !== null || !vcpuAuto ? 'static' : 'auto';
+      if (placement === 'static' && m.nodeset === null) out.push({ loc: m.loc, key: m.key, message: "nodeset for NUMA memory tuning must be set if 'placement' is 'static'" });
+    }
+    if (out.length > 0) {
+      nt.conflicts = out; // libvirt stops here
+      return;
+    }
+  }
+  // Checked as soon as there is a <memnode>, before the memnodes themselves (even before "invalid without cells").
+  if (placement === 'auto' && nt.memnodes.length > 0) out.push({ loc: nt.memnodes[0].loc, key: nt.memnodes[0].key, message: 'Per-node binding is not compatible with automatic NUMA placement.' });
+  // Checked after parsing, on memnodes libvirt accepted (their cellid/mode/nodeset errors are DOM-NUMA-001/002's).
+  if (m?.mode === 'restrictive' && d.numaCells.length > 0) {
+    for (const n of nt.memnodes) {
+      if ((n.mode ?? 'strict') !== 'restrictive' && (n.mode === null || NUMATUNE_MODES.includes(n.mode)))
+        out.push({ loc: n.loc, key: n.key, message: "'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element" });
+    }
+  }
+  nt.conflicts = out;
 }

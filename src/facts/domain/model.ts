@@ -108,15 +108,42 @@ export interface MemnodeFacts extends Located {
 export interface NumatuneFacts extends Located {
   memory: (Located & { mode: string | null; placement: string | null; nodeset: CpusetFact | null }) | null;
   memnodes: MemnodeFacts[];
+  /**
+   * Derived: what libvirt's numatune parsing (virDomainNumatuneParseXML / virDomainNumatuneSet, libvirt 9.0) refuses
+   * in the memory policy, each at the element concerned: an unknown `<memory mode>` or `placement`, static placement
+   * without nodeset, `<memnode>` bindings with automatic placement, a `<memnode>` not restrictive under a restrictive
+   * `<memory>`. Messages are libvirt's own. (`<memnode>` cellid/mode/nodeset errors are the memnode facts'.)
+   */
+  conflicts: (Located & { message: string })[];
 }
 
 export interface HugepageFacts extends Located {
   sizeText: string | null;
   unit: string | null;
-  /** Page size in KiB after libvirt's unit scaling (null: no size given = default huge page size). */
+  /** Page size in KiB after libvirt's unit scaling (null: no size given, or an invalid one; libvirt refuses both). */
   sizeKib: number | null;
   sizeError: string | null;
   nodeset: CpusetFact | null;
+  /**
+   * The size is a base (system) page size of the guest architecture (4 KiB; also 16 and 64 KiB on aarch64, 64 KiB
+   * on ppc64): libvirt's QEMU driver then backs the memory with ordinary pages (memory-backend-ram), as if no huge
+   * pages were asked for.
+   */
+  systemSize: boolean;
+  /**
+   * Derived: libvirt uses this page for all guest memory not covered by a `nodeset` page (its "master" hugepage):
+   * a page without `nodeset`, or with `nodeset='0'` on a domain without guest NUMA cells (libvirt drops that nodeset).
+   */
+  isDefault: boolean;
+  /** Derived: ids of the existing guest NUMA cells whose memory this page backs (empty without guest NUMA cells). */
+  cells: number[];
+  /**
+   * Derived: the error libvirt's generic validation (virDomainDefMemtuneValidate, run at define) reports for this
+   * page, e.g. `hugepages: node 2 not found`, `two master hugepages detected: 2048 and 1048576`,
+   * `nodeset attribute of hugepages of sizes 1048576 and 2048 intersect`; null when none (or when a size or nodeset
+   * that libvirt cannot parse makes it unknown).
+   */
+  conflict: string | null;
 }
 
 export interface DiskFacts extends Located {
@@ -261,6 +288,8 @@ export interface DomainFacts extends Located, DeviceSecurityFacts {
   cpu: CpuFacts | null;
   /** Shortcut for `cpu.topology` (null when there is no <cpu> or no <topology>). */
   topology: TopologyFacts | null;
+  /** Shortcut for `cpu.numaCells`: the guest NUMA cells, always a list (empty when there is no <cpu> or <numa>). */
+  numaCells: NumaCellFacts[];
   iothreads: (Located & { count: number | null; ids: number[]; declaredIds: (Located & { id: number | null })[] }) | null;
   /** Effective IOThread ids: `<iothreadids>` auto-filled with the lowest unused ids up to `<iothreads>`. */
   iothreadIds: number[];
