@@ -15,7 +15,53 @@ export type CpusetResult =
 
 const ITEM = /^\s*(\^?)\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/;
 
+/**
+ * Document limit: the CPU numbers all cpusets of one document expand to, together. A cpuset is expanded once per
+ * distinct text (equal texts share one array), so 20,000 `<vcpupin cpuset='0-16383'>` cost one 16,384-entry array;
+ * distinct large sets beyond this many numbers (8 MB) make the document refused as a whole (CpusetBudget.exceeded)
+ * instead of taking gigabytes. A real domain stays far below it (4,096 vCPUs each pinned to its own 256 host CPUs
+ * is a million).
+ */
+export const MAX_EXPANDED_CPUS_PER_DOCUMENT = 1 << 20;
+
+interface CpusetBudget {
+  left: number;
+  cache: Map<string, CpusetResult>;
+  /** Set when a cpuset did not fit: the message of the document-limit problem. */
+  exceeded: string | null;
+}
+let budget: CpusetBudget | null = null;
+
+/**
+ * Runs `fn` (the parse of one document) with a budget of MAX_EXPANDED_CPUS_PER_DOCUMENT expanded CPU numbers for
+ * the cpusets parsed in it. `exceeded` says the document went over: its cpuset facts are then incomplete and the
+ * caller refuses the document (a document limit problem) rather than let rules judge it.
+ */
+export function withCpusetBudget<T>(fn: () => T, limit: number = MAX_EXPANDED_CPUS_PER_DOCUMENT): { value: T; exceeded: string | null } {
+  const outer = budget;
+  const mine: CpusetBudget = { left: limit, cache: new Map(), exceeded: null };
+  budget = mine;
+  try {
+    return { value: fn(), exceeded: mine.exceeded };
+  } finally {
+    budget = outer;
+  }
+}
+
 export function parseCpuset(text: string, maxBit: number = MAX_CPUSET_BIT): CpusetResult {
+  if (!budget) return parseCpusetUncached(text, maxBit, Infinity) as CpusetResult;
+  const key = `${maxBit}\0${text}`;
+  const hit = budget.cache.get(key);
+  if (hit) return hit;
+  const r = parseCpusetUncached(text, maxBit, budget.left);
+  if (r.ok) budget.left -= r.cpus.length;
+  else if (r.error === 'budget' && budget.exceeded === null) budget.exceeded = r.message;
+  const out: CpusetResult = r.ok || r.error !== 'budget' ? r : { ok: false, error: 'too-large', message: r.message };
+  budget.cache.set(key, out);
+  return out;
+}
+
+function parseCpusetUncached(text: string, maxBit: number, left: number): CpusetResult | { ok: false; error: 'budget'; message: string } {
   const fail = (): CpusetResult => ({ ok: false, error: 'syntax', message: `Failed to parse bitmap '${text}'` });
   if (text.trim() === '') return fail();
   // A bitmap, set and cleared range by range with fill() (a memset): the cost per item is bounded by the bitmap
@@ -35,6 +81,11 @@ export function parseCpuset(text: string, maxBit: number = MAX_CPUSET_BIT): Cpus
     }
     bits.fill(negate ? 0 : 1, lo, hi + 1);
     if (!negate && hi > top) top = hi;
+  }
+  let count = 0;
+  for (let i = 0; i <= top; i++) count += bits[i];
+  if (count > left) {
+    return { ok: false, error: 'budget', message: `the cpusets of this document list more than ${MAX_EXPANDED_CPUS_PER_DOCUMENT} CPU numbers in total (document limit); not evaluated` };
   }
   const cpus: number[] = [];
   for (let i = 0; i <= top; i++) if (bits[i]) cpus.push(i);

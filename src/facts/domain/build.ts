@@ -1,4 +1,4 @@
-import { parseCpuset } from '../cpuset';
+import { parseCpuset, withCpusetBudget } from '../cpuset';
 import { formatCategories, parseSelinuxContext } from '../host/selinux';
 import { buildDeviceSecurityFacts } from './build-devices';
 import { derivePerfFacts } from './derived-perf';
@@ -33,7 +33,18 @@ export function parseDomainXml(text: string, file: string): DomainParseResult {
       problems: [{ code: 'xml.not-a-domain', level: 'error', message: `root element is <${root.name}>, not a libvirt <domain>`, location: root.loc }],
     };
   }
-  return { ok: true, domain: buildDomainFacts(root, file) };
+  return buildDomain(root, file);
+}
+
+/**
+ * buildDomainFacts within the document limits: cpusets are expanded within a per-document budget
+ * (MAX_EXPANDED_CPUS_PER_DOCUMENT); a document over it is refused with a document-limit problem, so that no rule
+ * judges its incomplete facts.
+ */
+export function buildDomain(root: XmlElement, file: string): DomainParseResult {
+  const built = withCpusetBudget(() => buildDomainFacts(root, file));
+  if (built.exceeded) return { ok: false, problems: [{ code: 'domain.limit', level: 'error', message: built.exceeded, location: root.loc }] };
+  return { ok: true, domain: built.value };
 }
 
 const attr = (el: XmlElement | undefined, name: string): string | null => (el && name in el.attrs ? el.attrs[name] : null);

@@ -7,6 +7,22 @@ import type { CpusetAttrFacts, CpusetFact, DomainFacts, HostCpuPinFacts, Hugepag
  */
 export const MAX_DERIVED_VCPUS = 16384;
 
+/**
+ * Sorted union of CPU lists. Lists are often the same array many times (every vCPU of `<vcpu cpuset>`, cpusets of
+ * equal text share one array): each distinct array is read once, so the cost is the distinct numbers, not
+ * vCPUs × set size.
+ */
+function union(sets: readonly (readonly number[] | null | undefined)[]): number[] {
+  const seen = new Set<readonly number[]>();
+  const out = new Set<number>();
+  for (const s of sets) {
+    if (!s || seen.has(s)) continue;
+    seen.add(s);
+    for (const c of s) out.add(c);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 /** libvirt's default bus for a disk target without `bus=` (virDomainDiskDefAssignAddress / virDiskNameParse). */
 export function busFromTarget(dev: string | null, device: string): string | null {
   if (dev === null) return null;
@@ -83,13 +99,12 @@ export function derivePerfFacts(d: DomainFacts): void {
     }
   }
   d.vcpuAffinity = affinity;
-  d.vcpuPinnedCpus = [...new Set(affinity.flatMap((a) => a.cpus ?? []))].sort((a, b) => a - b);
+  d.vcpuPinnedCpus = union(affinity.map((a) => a.cpus));
   // Dedicated-core layout: one pCPU per vCPU, all different (the whole vCPU list, so no cap was hit).
   d.vcpusPinnedOneToOne =
     affinity.length > 0 && affinity.length === max && affinity.every((a) => a.cpus?.length === 1) && new Set(affinity.map((a) => (a.cpus as number[])[0])).size === affinity.length;
 
   // Host CPUs each kind of thread is pinned to (explicit pins only; invalid cpusets and duplicate pins left out).
-  const union = (sets: (number[] | null | undefined)[]) => [...new Set(sets.flatMap((c) => c ?? []))].sort((a, b) => a - b);
   const hostPins: HostCpuPinFacts[] = [
     { threads: 'vCPUs', cpus: d.vcpuPinnedCpus },
     { threads: 'emulator', cpus: union([d.cputune?.emulatorpin?.cpuset.cpus]) },
@@ -126,10 +141,11 @@ export function derivePerfFacts(d: DomainFacts): void {
   groups.forEach((g, i) => {
     const mine = g.vcpus?.cpus;
     if (!mine) return;
+    const mineSet = new Set(mine);
     for (const o of groups.slice(0, i)) {
       const theirs = o.vcpus?.cpus;
-      if (!theirs || !theirs.some((c) => mine.includes(c))) continue;
-      const equal = theirs.length === mine.length && theirs.every((c) => mine.includes(c));
+      if (!theirs || !theirs.some((c) => mineSet.has(c))) continue;
+      const equal = theirs.length === mine.length && theirs.every((c) => mineSet.has(c));
       if (!equal) g.conflict = `Overlapping vcpus in resctrls (with the <${o.element} vcpus='${o.vcpus?.text}'> on line ${o.loc.line})`;
       else if (g.element === 'cachetune' && o.element === 'cachetune') g.conflict = `Identical vcpus in cachetunes found (line ${o.loc.line})`;
       if (g.conflict) return;
