@@ -78,6 +78,20 @@ function pciAddress(el: XmlElement): PciAddress {
   return { domain, bus, slot, function: fn, bdf, text: { ...el.attrs } };
 }
 
+/**
+ * The listeners of a <graphics> element as libvirt 9.0 parses them (virDomainGraphicsListensParseXML): the
+ * <listen> children; without any, one listener from the legacy `listen=` attribute (empty = none given) or, for
+ * VNC, `socket=`; a VNC `socket=` attribute replaces a first address/network <listen> by a UNIX socket.
+ */
+function graphicsListens(g: XmlElement): { type: string; address: string | null }[] {
+  const fromElements = childrenNamed(g, 'listen').map((l) => ({ type: attr(l, 'type') ?? 'address', address: attr(l, 'address') || null }));
+  const socket = attr(g, 'type') === 'vnc' ? attr(g, 'socket') : null;
+  const legacy = socket !== null ? { type: 'socket', address: null } : { type: 'address', address: attr(g, 'listen') || null };
+  if (fromElements.length === 0) return [legacy];
+  if (socket !== null && (fromElements[0].type === 'address' || fromElements[0].type === 'network')) fromElements[0] = legacy;
+  return fromElements;
+}
+
 export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
   const problems: DomainFacts['problems'] = [];
   const located = (el: XmlElement, key: string) => ({ loc: el.loc, key });
@@ -345,10 +359,9 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
     };
   });
   const graphics: DomainFacts['graphics'] = of('graphics').map((g, i) => {
-    const listens = childrenNamed(g, 'listen');
+    const listens = graphicsListens(g);
     const addresses = new Set<string>();
-    if (attr(g, 'listen') !== null) addresses.add(attr(g, 'listen') as string);
-    for (const l of listens) if (attr(l, 'address') !== null) addresses.add(attr(l, 'address') as string);
+    for (const l of listens) if (l.type === 'address' && l.address !== null) addresses.add(l.address);
     const passwd = attr(g, 'passwd');
     return {
       ...located(g, `graphics[${attr(g, 'type') ?? '?'}#${i}]`),
@@ -356,8 +369,8 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
       port: attr(g, 'port'),
       autoport: attr(g, 'autoport'),
       listenAddresses: [...addresses],
-      listenTypes: listens.map((l) => attr(l, 'type') ?? 'address'),
-      listenDefault: attr(g, 'listen') === null && listens.length === 0,
+      listenTypes: listens.map((l) => l.type),
+      listenDefault: listens.every((l) => l.type === 'address' && l.address === null),
       exposedAddresses: [],
       passwdSet: passwd !== null && passwd !== '',
       passwdEmpty: passwd === '',
@@ -375,6 +388,9 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
       backendType: attr(b, 'type'),
       backendVersion: attr(b, 'version'),
       encrypted: child(b, 'encryption') !== undefined,
+      effectiveModel: null,
+      effectiveVersion: null,
+      duplicateOf: null,
     };
   });
   const channels: DomainFacts['channels'] = of('channel').map((c, i) => {
@@ -434,6 +450,8 @@ export function buildDomainFacts(root: XmlElement, file: string): DomainFacts {
         loader: loaderEl ? loaderEl.text || null : null,
         loaderType: attr(loaderEl, 'type'),
         uefi: false,
+        armVirt: false,
+        pseries: false,
       }
     : null;
 

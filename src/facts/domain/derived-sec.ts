@@ -122,8 +122,32 @@ export function qemuListeners(args: readonly QemuArgFacts[]): QemuListenerFacts[
   return out;
 }
 
+const isPpc64 = (arch: string | null | undefined): boolean => arch === 'ppc64' || arch === 'ppc64le';
+
+/** Fills the TPM's model and version as libvirt's QEMU driver does after parsing (qemuDomainTPMDefPostParse, libvirt 9.0). */
+function deriveTpm(d: DomainFacts): void {
+  const arch = d.os?.arch ?? null;
+  const seen = new Map<boolean, number>();
+  for (const t of d.tpms) {
+    t.effectiveModel = t.model ?? (arch === null ? null : isPpc64(arch) ? 'tpm-spapr' : 'tpm-tis');
+    if (t.backendType === 'emulator') {
+      t.effectiveVersion =
+        t.backendVersion ?? (t.effectiveModel === 'tpm-spapr' || t.effectiveModel === 'tpm-crb' || d.os?.armVirt ? '2.0' : arch === null ? null : '1.2');
+    }
+    const proxy = t.effectiveModel === 'spapr-tpm-proxy';
+    t.duplicateOf = seen.get(proxy) ?? null;
+    if (!seen.has(proxy)) seen.set(proxy, t.loc.line);
+  }
+}
+
 export function deriveSecurityFacts(d: DomainFacts): void {
-  if (d.os) d.os.uefi = d.os.firmware === 'efi' || d.os.loaderType === 'pflash' || /ovmf|aavmf|edk2|qemu_efi/i.test(d.os.loader ?? '');
+  if (d.os) {
+    d.os.uefi = d.os.firmware === 'efi' || d.os.loaderType === 'pflash' || /ovmf|aavmf|edk2|qemu_efi/i.test(d.os.loader ?? '');
+    const m = d.os.machine;
+    d.os.armVirt = ['aarch64', 'armv7l', 'armv6l'].includes(d.os.arch ?? '') && (m === null || m === 'virt' || m.startsWith('virt-'));
+    d.os.pseries = isPpc64(d.os.arch) && (m === null || m.startsWith('pseries'));
+  }
+  deriveTpm(d);
   for (const g of d.graphics) g.exposedAddresses = g.listenAddresses.filter((a) => a.trim() !== '' && !isLoopback(a));
   d.qemu.listeners = qemuListeners(d.qemu.args);
 }

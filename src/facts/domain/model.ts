@@ -214,6 +214,16 @@ export interface TpmFacts extends Located {
   backendType: string | null;
   backendVersion: string | null;
   encrypted: boolean;
+  /**
+   * Derived, as libvirt's QEMU driver fills them in (qemuDomainTPMDefPostParse, libvirt 6.x-9.x): the model
+   * (`tpm-spapr` on ppc64, else `tpm-tis`, which QEMU creates as tpm-tis-device on Arm) and, for the emulator
+   * backend, the TPM version (2.0 for tpm-spapr, tpm-crb and the Arm virt machine, else 1.2); null when the
+   * architecture that decides it is unknown, or (version) for other backends.
+   */
+  effectiveModel: string | null;
+  effectiveVersion: string | null;
+  /** Derived: an earlier <tpm> of the same kind (proxy or not) in this domain: its line, else null. */
+  duplicateOf: number | null;
 }
 
 export interface ChannelFacts extends Located {
@@ -281,6 +291,10 @@ export interface DomainFacts extends Located, DeviceSecurityFacts {
     loaderType: string | null;
     /** Derived: boots UEFI (edk2/OVMF/AAVMF): `firmware='efi'`, a pflash `<loader>`, or a loader path naming edk2. */
     uefi: boolean;
+    /** Derived: the Arm `virt` machine (qemuDomainIsARMVirt: arm/aarch64 with machine virt or virt-*; libvirt picks virt when none is given). */
+    armVirt: boolean;
+    /** Derived: an IBM pSeries guest (ppc64/ppc64le, machine pseries*): it boots SLOF, no UEFI exists for it. */
+    pseries: boolean;
   }) | null;
   memory: (Located & { kib: number | null; error: string | null }) | null;
   currentMemory: (Located & { kib: number | null; error: string | null }) | null;
