@@ -45,7 +45,7 @@ if (!fetched.ok && (CI || !fetched.unavailable)) {
     });
   });
 } else if (!fetched.ok) {
-  describe.skip(`libvirt's test-suite XMLs as a labelled corpus [skipped: ${fetched.reason.split('\n').slice(-1)[0]}]`, () => {
+  describe.skip(`libvirt's test-suite XMLs as a labelled corpus [skipped: ${fetched.reason.split('\n').find((l) => l.startsWith('fetch-libvirt-corpus:')) ?? fetched.reason}]`, () => {
     it('needs the corpus', () => undefined);
   });
 } else {
