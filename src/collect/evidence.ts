@@ -6,6 +6,14 @@
  * as "not evaluated (reason)" instead of silently passing.
  */
 export const EVIDENCE_FORMAT = 'vmaudit-evidence';
+
+/**
+ * Evidence limit per file and per command output: libvirt's own limit for its config files (virConf reads at most
+ * 10 MiB; libvirtd 9.0 refuses a 10485761-byte libvirtd.conf with "Value too large for defined data type").
+ * Larger evidence is kept truncated and marked so (state `too-large` / `truncated`); the rules that need it are
+ * not evaluated.
+ */
+export const EVIDENCE_LIMIT = 10 * 1024 * 1024;
 export const EVIDENCE_VERSION = 1;
 
 export type FileState =
@@ -51,6 +59,8 @@ export interface CommandEvidence {
   exitCode?: number;
   stdout?: string;
   stderr?: string;
+  /** stdout was longer than the evidence limit (FILE_CAP) and holds only its first part: not used for verdicts. */
+  truncated?: boolean;
   error?: string;
 }
 

@@ -246,7 +246,8 @@ function command(id: string, hstate: string, rc: number, body: Buffer, stderr: s
   let out = body;
   if (out.length > FILE_CAP) {
     out = out.subarray(0, FILE_CAP);
-    ev.error = `stdout truncated at ${FILE_CAP} bytes`;
+    ev.truncated = true;
+    ev.error = `output larger than the ${FILE_CAP / 1048576} MiB evidence limit; truncated`;
   }
   if (rc === 127 && /not found/.test(stderr)) {
     // a program the snippet calls beyond its declared `requires`

@@ -16,7 +16,7 @@ import { QGA_BINARIES, QGA_ENV_FILES, QGA_UNIT, TPM_PCR_BANK_DIRS } from '../fac
 export interface FileItem {
   kind: 'file';
   path: string;
-  /** Read the last 4 MiB instead of the first (logs). */
+  /** Read the last 10 MiB (FILE_CAP) instead of the first (logs). */
   fromEnd?: boolean;
   why: string;
   checks?: string[];
@@ -326,7 +326,7 @@ export function manifestFor(kind: 'host' | 'guest', options: ManifestOptions = {
 export function describeItem(item: ManifestItem): string {
   switch (item.kind) {
     case 'file':
-      return `file ${item.path}${item.fromEnd ? ' (last 4 MiB)' : ''}`;
+      return `file ${item.path}${item.fromEnd ? ' (last 10 MiB, the evidence limit)' : ''}`;
     case 'stat':
       return `stat ${item.path}`;
     case 'stat-var':

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandArg, ManifestItem } from './manifest';
 import { VARIABLES } from './manifest';
+import { EVIDENCE_LIMIT } from './evidence';
 
 /**
  * Compiles an evidence manifest into ONE POSIX sh script (dash, bash --posix, busybox ash) that needs only sh and
@@ -24,7 +25,8 @@ import { VARIABLES } from './manifest';
  */
 
 export const SCRIPT_VERSION = 1;
-export const FILE_CAP = 4 * 1024 * 1024;
+/** The evidence limit per file and per command output (see EVIDENCE_LIMIT). */
+export const FILE_CAP = EVIDENCE_LIMIT;
 export const STDERR_CAP = 64 * 1024;
 export const READ_TIMEOUT_SEC = 10;
 export const DEFAULT_COMMAND_TIMEOUT_SEC = 20;

@@ -1,4 +1,4 @@
-import type { CommandEvidence, EvidenceBundle, FileEvidence } from '../../collect/evidence';
+import { EVIDENCE_LIMIT, type CommandEvidence, type EvidenceBundle, type FileEvidence } from '../../collect/evidence';
 import type { SourceLocation } from '../../util/location';
 
 /**
@@ -11,14 +11,18 @@ export const at = (file: string, line = 1, column = 1): SourceLocation => ({ fil
 /** Pseudo file name for locations inside a command's output (`command:sasldblistusers2`). */
 export const commandFile = (id: string): string => `command:${id}`;
 
-/** Content of a file that was read (a truncated one too); undefined when it was not (or was only stat'ed). */
+/**
+ * Content of a file that was read whole; undefined when it was not (or was only stat'ed). A file larger than the
+ * evidence limit (state `too-large`, content truncated) gives no content: a verdict on its first part could be
+ * wrong (a setting after the limit overrides the ones before), so its rules are not evaluated (fileReason).
+ */
 export function okText(f: FileEvidence): string | undefined {
-  return (f.state === 'ok' || f.state === 'too-large') && f.content !== undefined ? f.content : undefined;
+  return f.state === 'ok' && !f.truncated && f.content !== undefined ? f.content : undefined;
 }
 
-/** stdout of a command that ran and exited 0. */
+/** stdout of a command that ran and exited 0, whole (a truncated output gives none: see commandReason). */
 export function okStdout(c: CommandEvidence): string | undefined {
-  return c.state === 'ok' && (c.exitCode ?? 0) === 0 ? (c.stdout ?? '') : undefined;
+  return c.state === 'ok' && !c.truncated && (c.exitCode ?? 0) === 0 ? (c.stdout ?? '') : undefined;
 }
 
 const NEEDS_ROOT = ' (the check needs root; the scan ran unprivileged)';
@@ -29,7 +33,7 @@ export function fileReason(f: FileEvidence, privileged: boolean): string {
     missing: 'does not exist',
     denied: `permission denied${privileged ? '' : NEEDS_ROOT}`,
     'not-regular': 'is not a regular file',
-    'too-large': 'is too large',
+    'too-large': `is larger than the ${EVIDENCE_LIMIT / 1048576} MiB evidence limit${f.size !== undefined ? ` (${f.size} bytes)` : ''}; not evaluated on a truncated copy`,
     error: f.error ?? 'could not be read',
   };
   return `${f.path}: ${why[f.state] ?? (f.state === 'ok' ? 'was not read (stat only)' : f.state)}`;
@@ -45,6 +49,7 @@ export function dirReason(path: string, d: EvidenceBundle['dirs'][string] | unde
 
 /** Why a command gives no facts; `what` is how the message names it (usually its command line). */
 export function commandReason(c: CommandEvidence, what: string, privileged: boolean): string {
+  if (c.state === 'ok' && c.truncated) return `${what}: output larger than the ${EVIDENCE_LIMIT / 1048576} MiB evidence limit; not evaluated on a truncated copy`;
   switch (c.state) {
     case 'not-found':
       return `${what}: program not installed (or not collected)`;

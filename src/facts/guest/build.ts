@@ -262,7 +262,7 @@ function buildQga(b: EvidenceBundle, unknown: Record<string, string>): QgaFacts 
   const denied: string[] = [];
   for (const d of SYSTEM_UNIT_PATH) {
     const f = fileOf(b, `${d}/${QGA_UNIT}`);
-    if (f.state === 'denied' || f.state === 'error') denied.push(fileReason(f, b.privileged));
+    if (f.state === 'denied' || f.state === 'error' || f.state === 'too-large') denied.push(fileReason(f, b.privileged));
     for (const dir of [`${d}/${QGA_UNIT}.d`, `${d}/service.d`]) {
       const l = b.dirs[dir];
       if (l && (l.state === 'denied' || l.state === 'error')) denied.push(`${dir}: ${l.state === 'denied' ? 'permission denied' : (l.error ?? 'unreadable')}`);

@@ -1,4 +1,5 @@
 import type { EvidenceBundle } from '../../collect/evidence';
+import { commandReason, fileReason, okText } from '../common/evidence';
 import { buildAccessFacts } from './build-access';
 import { buildPlatformFacts } from './build-platform';
 import type { HostFacts } from './model';
@@ -27,14 +28,16 @@ export function domainTextsFromBundle(bundle: EvidenceBundle): HostDomainText[] 
   const prefix = 'virsh.dumpxml:';
   for (const [id, c] of Object.entries(bundle.commands)) {
     if (!id.startsWith(prefix) || c.state !== 'ok') continue;
-    if (c.exitCode === 0 && c.stdout) out.push({ file: `command:${id}`, text: c.stdout });
+    if (c.truncated) out.push({ file: `command:${id}`, readError: commandReason(c, 'virsh dumpxml', bundle.privileged) });
+    else if (c.exitCode === 0 && c.stdout) out.push({ file: `command:${id}`, text: c.stdout });
     else out.push({ file: `command:${id}`, readError: `virsh dumpxml exited with status ${c.exitCode}: ${(c.stderr ?? '').trim().split('\n')[0]}` });
   }
   if (out.length === 0) {
     for (const [path, f] of Object.entries(bundle.files)) {
       if (!/^\/etc\/libvirt\/qemu\/[^/]+\.xml$/.test(path)) continue;
-      if (f.state === 'ok' && f.content !== undefined) out.push({ file: path, text: f.content });
-      else out.push({ file: path, readError: f.error ?? f.state });
+      const text = okText(f);
+      if (text !== undefined) out.push({ file: path, text });
+      else out.push({ file: path, readError: f.state === 'error' && f.error ? f.error : fileReason(f, bundle.privileged).slice(path.length + 2) });
     }
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

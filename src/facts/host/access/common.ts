@@ -6,7 +6,8 @@ import type { ProblemFact, StatFacts } from '../model-access';
 
 /** Shared helpers of the access-fact builders. */
 
-export const unreadable = (f: { state: string }): boolean => f.state === 'denied' || f.state === 'error';
+/** Present but not usable as a whole: refused, failed, or larger than the evidence limit (only a truncated copy). */
+export const unreadable = (f: { state: string }): boolean => f.state === 'denied' || f.state === 'error' || f.state === 'too-large';
 
 export function problemFact(p: Problem, fallbackFile: string): ProblemFact {
   const loc = p.location ?? at(fallbackFile);
