@@ -8,8 +8,10 @@ import type { Problem } from '../util/problem';
  *
  * Safety: documents with a DOCTYPE that declares entities are refused before parsing (libvirt would expand internal
  * entities — billion-laughs — and we never resolve external ones); only the five predefined entities and character
- * references are decoded. Well-formedness is checked with fast-xml-parser's validator, whose messages carry line and
- * column. Namespaces are resolved to URIs, so `<q:commandline xmlns:q='http://libvirt.org/schemas/domain/qemu/1.0'>`
+ * references are decoded. Well-formedness is libxml2's (libvirt's parser): a document outside the fast path's strict
+ * subset is scanned for the first error libxml2 reports, in libxml2's words and on its line (scanXml); what the scan
+ * does not classify falls to fast-xml-parser's validator, whose messages also carry line and column. Bytes are
+ * decoded as libxml2 decodes them (decodeXmlBytes). Lines count LF only, as libxml2 does. Namespaces are resolved to URIs, so `<q:commandline xmlns:q='http://libvirt.org/schemas/domain/qemu/1.0'>`
  * matches whatever prefix the author chose.
  */
 export interface XmlElement {
@@ -195,8 +197,9 @@ export function childrenNamed(el: XmlElement | undefined, local: string, ns = ''
  *   - names `[A-Za-z_][A-Za-z0-9_.-]*`, optionally one `prefix:` of the same form, none of them an
  *     Object.prototype property or `prototype` (fast-xml-parser refuses or renames those);
  *   - attributes: whitespace, name, `=`, a single- or double-quoted value without `<`, each name once;
- *   - `&` only in `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` `&#N;` `&#xH;`; no C0 control character but tab/LF/CR,
- *     no U+FFFE/U+FFFF; nothing but whitespace and comments outside the single root element;
+ *   - `&` only in `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` `&#N;` `&#xH;` (of a character XML 1.0 allows); no C0
+ *     control character but tab/LF/CR, no U+FFFE/U+FFFF, no lone surrogate; no `]]>` in character data; nothing but
+ *     whitespace and comments outside the single root element;
  *   - start tags end in `>` or `/>`, end tags are `</name>` with optional whitespace before `>` and match.
  * Every document in that subset is well-formed for XMLValidator (its checks are the ones listed above, applied
  * to a superset), and fast-xml-parser (preserveOrder, trimValues, processEntities off) turns it into: attribute
