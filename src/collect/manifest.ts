@@ -76,7 +76,12 @@ export interface ProcsItem {
   checks?: string[];
 }
 
-/** An argument of a command: a constant, or a script variable (optionally prefixed by the target root). */
+/**
+ * An argument of a command: a constant, or a script variable. `rooted`: the variable is a path on the target, resolved
+ * inside the target root (links re-rooted, `..` stopped at the root); the command then runs only when it resolves to
+ * a regular file proven inside the root, otherwise it is recorded as an error saying why (`outside root: ...`,
+ * `missing`, `not a regular file`) and never run.
+ */
 export type CommandArg = string | { variable: ScriptVariable; rooted?: boolean };
 
 export interface CommandItem {

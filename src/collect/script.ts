@@ -57,6 +57,8 @@ LC_ALL=C; export LC_ALL
 PATH=/usr/sbin:/usr/bin:/sbin:/bin\${PATH:+:\$PATH}; export PATH
 R=\${VMAUDIT_ROOT:-}
 case \$R in /) R= ;; esac
+_RPok=0; _RP=
+if [ -n "\$R" ] && _RP=\$(cd -P -- "\$R" 2>/dev/null && pwd -P); then _RPok=1; case \$_RP in /) _RP= ;; esac; fi
 LIVE=1; [ -n "\$R" ] && LIVE=0; [ "\${VMAUDIT_LIVE:-1}" = 0 ] && LIVE=0
 _TO=0; command -v timeout >/dev/null 2>&1 && _TO=1
 _U=\$(id -u 2>/dev/null); case \$_U in ''|*[!0-9]*) _U=-1 ;; esac
@@ -84,7 +86,15 @@ _x() {
   case \$_rc in ''|*[!0-9]*) _rc=255 ;; esac
 }
 _trail() { printf '%s . %s %s\n' "\$N" "\$_rc" "\$(_b "\$_err")"; }
-# _walk P: resolve P inside \$R the way the target's kernel would (symlinks re-rooted, '..' clamped at /); sets _t
+# _rl P: readlink P into _wl (a target ending in newlines kept intact); 1 with _se on failure
+_rl() {
+  _wl=\$(readlink -- "\$1" 2>&1 && echo .) || { _se=\$_wl; return 1; }
+  _wl=\${_wl%.}; _wl=\${_wl%?}
+}
+# _walk P: resolve P inside \$R as chroot / openat2(RESOLVE_IN_ROOT) would: component by component, each symlink
+# read with readlink and its target walked in turn (an absolute target restarts at \$R, '..' stops at \$R, at most
+# 40 links as the kernel's ELOOP). Only lstat/readlink of paths already resolved inside \$R: nothing outside the root
+# is ever looked at. Sets _t (\$R + resolved path, no symlink left in it), or _se and returns 1.
 _walk() {
   _wd=; _wt=\${1#/}; _wn=0
   while [ -n "\$_wt" ]; do
@@ -92,8 +102,8 @@ _walk() {
     case \$_c1 in ''|.) continue ;; ..) _wd=\${_wd%/*}; continue ;; esac
     if [ -L "\$R\$_wd/\$_c1" ]; then
       _wn=\$((_wn + 1)); [ "\$_wn" -gt 40 ] && { _se='Too many levels of symbolic links'; return 1; }
-      _wl=\$(readlink -- "\$R\$_wd/\$_c1" 2>&1) || { _se=\$_wl; return 1; }
-      case \$_wl in /*) _wd= ;; esac
+      _rl "\$R\$_wd/\$_c1" || return 1
+      case \$_wl in '') _se='No such file or directory'; return 1 ;; /*) _wd= ;; esac
       _wt=\$_wl\${_wt:+/\$_wt}
     else
       _wd=\$_wd/\$_c1
@@ -101,16 +111,33 @@ _walk() {
   done
   _t=\$R\${_wd:-/}
 }
-# _res P FOLLOW: sets _t (path to stat/open), _lt (target of P when P is a symlink), _sl (stat -L flag)
+# _res P FOLLOW: sets _t (path to stat/open), _lt (target of P when P is a symlink), _sl (stat -L flag). Under a
+# root the parent is walked inside it, then P's own link (FOLLOW=1) too; the live system is left to the kernel.
 _res() {
   _lt=; _sl=
-  if [ -L "\$R\$1" ]; then _lt=\$(readlink -- "\$R\$1" 2>/dev/null); fi
   if [ -z "\$R" ]; then
+    if [ -L "\$1" ] && _rl "\$1"; then _lt=\$_wl; fi
     _t=\$1; [ "\$2" = 1 ] && _sl=-L; return 0
   fi
-  if [ "\$2" = 1 ]; then _walk "\$1"; return; fi
+  case \${1##*/} in ''|.|..) _walk "\$1"; return ;; esac
   _walk "\${1%/*}" || return 1
   _t=\${_t%/}/\${1##*/}
+  if [ -L "\$_t" ]; then
+    _rl "\$_t" || return 1
+    _lt=\$_wl
+    [ "\$2" = 1 ] && { _walk "\$1"; return; }
+  fi
+  return 0
+}
+# _inroot: the resolved _t is proven inside the root, independently of _walk: _t is not a symlink and the physical
+# path of its directory as the kernel reports it (cd -P; pwd -P) lies under the root's own physical path
+_inroot() {
+  [ -z "\$R" ] && return 0
+  [ "\$_RPok" = 1 ] || return 1
+  [ -L "\$_t" ] && return 1
+  _pp=\$(cd -P -- "\${_t%/*}/" 2>/dev/null && pwd -P) || return 1
+  case \$_pp/ in "\$_RP"/*) return 0 ;; esac
+  return 1
 }
 # _stat: stat _t; sets _so (stat line), _ty (file type bits) or _state + _se
 _stat() {
@@ -147,7 +174,7 @@ _L() {
   if ! _stat; then _rec L "\$_state" - "\$1" "\$_se"; return; fi
   _rec L ok "\$_so" "\$1" ''
 }
-# _D P: directory listing, each name followed by '/'
+# _D P: directory listing, each name followed by '/' (entries are lstat'ed, never followed)
 _D() {
   if ! _res "\$1" 1; then _rec D error - "\$1" "\$_se"; return; fi
   if ! _stat; then _rec D "\$_state" - "\$1" "\$_se"; return; fi
@@ -156,17 +183,16 @@ _D() {
   printf '%s D ok %s\n' "\$N" "\$_so"
   { printf '%s\0%s\0' "\$1" "\$_lt"
     for _e in "\$_t"/* "\$_t"/.[!.]* "\$_t"/..?*; do
-      if [ -e "\$_e" ] || [ -L "\$_e" ]; then printf '%s/' "\${_e##*/}"; fi
+      if [ -L "\$_e" ] || [ -e "\$_e" ]; then printf '%s/' "\${_e##*/}"; fi
     done; } | base64
   printf '%s . 0 -\n' "\$N"
 }
-# _G READER: every match of the glob already expanded into "\$@" (after READER), key = match without \$R
-_G() {
-  _gr=\$1; shift
-  for _g in "\$@"; do
-    if [ -e "\$_g" ] || [ -L "\$_g" ]; then "\$_gr" "\${_g#"\$R"}" 0; fi
-  done
-}
+# Globs expand one directory level at a time (code generated per pattern, see globCode): _gd resolves the directory
+# of a level inside the root, its pattern expands there, _gm drops a pattern that matched nothing (lstat only) and
+# _ge checks a literal tail. Matches are then read by their path as the target sees it.
+_gd() { _res "\$1" 1 && [ -d "\$_t" ]; }
+_gm() { [ -L "\$1" ] || [ -e "\$1" ]; }
+_ge() { _res "\$1" 0 && { [ -L "\$_t" ] || [ -e "\$_t" ]; }; }
 # _guard ID LIVEONLY NEEDSROOT PROGRAMS: emits the record and returns 1 when the command must not run
 _guard() {
   _lt=
@@ -180,10 +206,24 @@ _guard() {
 # _C ID LIVEONLY NEEDSROOT PROGRAMS SECS SNIPPET ARGS...: run a fixed snippet we author, data only as "\$1"...
 _C() {
   _guard "\$1" "\$2" "\$3" "\$4" || return 0
-  _k=\$1; _cs=\$5; _cc=\$6; shift 6
+  _cid=\$1; _cs=\$5; _cc=\$6; shift 6
+  _Cr "\$_cid" "\$_cs" "\$_cc" "\$@"
+}
+# _Cr ID SECS SNIPPET ARGS...: the run part of _C (after _guard)
+_Cr() {
+  _k=\$1; _cs=\$2; _cc=\$3; shift 3
   printf '%s C ok -\n' "\$N"
   _x "\$_cs" sh -c "\$_cc" sh "\$@"
   _trail
+}
+# _ra P: a target path given to a command: resolved inside the root, a regular file, proven inside the root
+# (_inroot); sets _t, or _se (why the command is not run) and returns 1
+_ra() {
+  case \$1 in /*) ;; *) _se="\$1: not an absolute path; not run"; return 1 ;; esac
+  if ! _res "\$1" 1; then _se="\$1: \$_se; not run"; return 1; fi
+  if ! _stat; then _se="\$1: \$_state; not run"; return 1; fi
+  if [ "\$_ty" != 32768 ]; then _se="\$1: not a regular file; not run"; return 1; fi
+  _inroot || { _se="outside root: \$1 does not resolve to a path proven inside the root; not run"; return 1; }
 }
 # _E ID LIVEONLY NEEDSROOT PROGRAMS SECS EACH SNIPPET: SNIPPET once per line printed by EACH, as ID:line
 _E() {
@@ -222,13 +262,44 @@ fi
 };
 
 function argCode(a: CommandArg): string {
-  if (typeof a === 'string') return shq(a);
-  return a.rooted ? `"$R$${a.variable}"` : `"$${a.variable}"`;
+  return typeof a === 'string' ? shq(a) : `"$${a.variable}"`;
 }
 
-function globWords(pattern: string): string {
+const GLOB_CHARS = /[*?[]/;
+
+/**
+ * A glob expanded one directory level at a time, each level's directory resolved inside the root by `_gd` (never
+ * `"$R"/a/*` + `/b` expanded by sh, which follows the root's absolute symlinks on the auditor's filesystem). One
+ * nested `for` loop per component holding a pattern (loop variables numbered by depth: POSIX sh has no locals); a
+ * literal tail after the last pattern is checked with `_ge`. `reader` gets each match by its path on the target.
+ */
+export function globCode(pattern: string, reader: string): string {
   if (!GLOB_SAFE.test(pattern)) throw new Error(`unsafe glob pattern in manifest: ${pattern}`);
-  return `"$R"${pattern}`;
+  const comps = pattern.split('/').slice(1);
+  if (comps.some((c) => c === '' || c === '.' || c === '..')) throw new Error(`unsafe glob pattern in manifest: ${pattern}`);
+  // the target path matched so far, as sh words: "$_pN" (a match of level N) followed by a constant
+  let prev = '';
+  let literal = '';
+  let depth = 0;
+  const open: string[] = [];
+  const close: string[] = [];
+  const word = (): string => (prev === '' ? shq(literal || '/') : literal === '' ? prev : `${prev}${shq(literal)}`);
+  for (const c of comps) {
+    if (!GLOB_CHARS.test(c)) {
+      literal += `/${c}`;
+      continue;
+    }
+    depth++;
+    const m = `_m${depth}`;
+    const base = prev === '' && literal === '' ? '' : word();
+    open.push(`if _gd ${word()}; then for ${m} in "$_t"/${c}; do _gm "$${m}" || continue; _p${depth}=${base}/"\${${m}##*/}"`);
+    close.unshift('done; fi');
+    prev = `"$_p${depth}"`;
+    literal = '';
+  }
+  const target = word();
+  const read = `${reader} ${target} 0`;
+  return [...open, depth === 0 || literal !== '' ? `_ge ${target} && ${read}` : read, ...close].join('\n');
 }
 
 function itemCode(item: ManifestItem): string {
@@ -249,28 +320,44 @@ function itemCode(item: ManifestItem): string {
       return `_D ${shq(item.path)}`;
     case 'glob': {
       const reader = item.read === 'file' ? '_F' : item.read === 'stat' ? '_S' : '_L';
-      return `_G ${reader} ${globWords(item.pattern)}`;
+      return globCode(item.pattern, reader);
     }
     case 'procs': {
       for (const c of item.comms) if (!CASE_SAFE.test(c)) throw new Error(`unsafe comm pattern: ${c}`);
       for (const f of item.files) if (!/^[a-z_]+(\/[a-z_]+)*$/.test(f)) throw new Error(`unsafe proc file: ${f}`);
       const reads = item.files.map((f) => `_F "/proc/$_pid/"${shq(f)} 0`).join('; ');
       return [
-        `for _pd in "$R"/proc/[0-9]*; do`,
+        // /proc of the root, resolved inside it like every path (an offline root's `proc -> /proc` is a loop there)
+        `if _gd /proc; then for _pd in "$_t"/[0-9]*; do`,
         `  _pid=\${_pd##*/}; case $_pid in *[!0-9]*) continue ;; esac`,
-        `  [ -d "$_pd" ] || continue`,
+        `  _gd "/proc/$_pid" || continue`,
         `  _F "/proc/$_pid/comm" 0`,
-        `  _cm=; if [ -f "$_pd/comm" ] && [ ! -L "$_pd/comm" ]; then _cm=$(head -c 64 -- "$_pd/comm" 2>/dev/null); fi`,
+        `  _cm=; if _res "/proc/$_pid/comm" 0 && [ ! -L "$_t" ] && [ -f "$_t" ]; then _cm=$(head -c 64 -- "$_t" 2>/dev/null); fi`,
         `  case $_cm in ${item.comms.join('|')}) ${reads} ;; esac`,
-        `done`,
+        `done; fi`,
       ].join('\n');
     }
     case 'command': {
       for (const p of item.requires) if (!PROG_SAFE.test(p)) throw new Error(`unsafe program name: ${p}`);
       const secs = item.timeoutSec ?? DEFAULT_COMMAND_TIMEOUT_SEC;
-      const head = `${shq(item.id)} ${item.liveOnly ? 1 : 0} ${item.needsRoot ? 1 : 0} ${shq(item.requires.join(' '))} ${secs}`;
+      const guard = `${shq(item.id)} ${item.liveOnly ? 1 : 0} ${item.needsRoot ? 1 : 0} ${shq(item.requires.join(' '))}`;
+      const head = `${guard} ${secs}`;
       if (item.each) return `_E ${head} ${shq(item.each)} ${shq(item.script)}`;
-      return `_C ${head} ${shq(item.script)}${(item.args ?? []).map((a) => ` ${argCode(a)}`).join('')}`;
+      const args = item.args ?? [];
+      if (!args.some((a) => typeof a !== 'string' && a.rooted)) return `_C ${head} ${shq(item.script)}${args.map((a) => ` ${argCode(a)}`).join('')}`;
+      // Target paths are resolved inside the root and must be regular files proven inside it, else nothing runs.
+      const checks: string[] = [];
+      const words = args.map((a, i) => {
+        if (typeof a === 'string' || !a.rooted) return argCode(a);
+        checks.push(`_ra "$${a.variable}" && _a${i}=$_t`);
+        return `"$_a${i}"`;
+      });
+      return [
+        `if _guard ${guard}; then`,
+        `  if ${checks.join(' && ')}; then _Cr ${shq(item.id)} ${secs} ${shq(item.script)}${words.map((w) => ` ${w}`).join('')}`,
+        `  else _lt=; _rec C error - ${shq(item.id)} "$_se"; fi`,
+        'fi',
+      ].join('\n');
     }
   }
 }
