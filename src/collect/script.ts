@@ -99,7 +99,14 @@ _walk() {
   _wd=; _wt=\${1#/}; _wn=0
   while [ -n "\$_wt" ]; do
     case \$_wt in */*) _c1=\${_wt%%/*}; _wt=\${_wt#*/} ;; *) _c1=\$_wt; _wt= ;; esac
-    case \$_c1 in ''|.) continue ;; ..) _wd=\${_wd%/*}; continue ;; esac
+    case \$_c1 in
+      ''|.) continue ;;
+      ..) # the kernel looks '..' up in the directory reached so far: ENOENT / ENOTDIR when it is none
+        if [ -n "\$_wd" ] && [ ! -d "\$R\$_wd" ]; then
+          if [ -e "\$R\$_wd" ]; then _se='Not a directory'; else _se='No such file or directory'; fi; return 1
+        fi
+        _wd=\${_wd%/*}; continue ;;
+    esac
     if [ -L "\$R\$_wd/\$_c1" ]; then
       _wn=\$((_wn + 1)); [ "\$_wn" -gt 40 ] && { _se='Too many levels of symbolic links'; return 1; }
       _rl "\$R\$_wd/\$_c1" || return 1
@@ -139,6 +146,8 @@ _inroot() {
   case \$_pp/ in "\$_RP"/*) return 0 ;; esac
   return 1
 }
+# _st: the state for a path that could not be resolved (_se): missing like stat's ENOENT / ENOTDIR, else error
+_st() { case \$_se in *'No such file or directory'*|*'Not a directory'*) echo missing ;; *) echo error ;; esac; }
 # _stat: stat _t; sets _so (stat line), _ty (file type bits) or _state + _se
 _stat() {
   if _so=\$(stat \$_sl -c "\$_SF" -- "\$_t" 2>&1); then
@@ -155,7 +164,7 @@ _stat() {
 # _F P FROMEND: a regular file, content + stat
 _F() {
   _k=\$1
-  if ! _res "\$1" 1; then _rec F error - "\$1" "\$_se"; return; fi
+  if ! _res "\$1" 1; then _rec F "\$(_st)" - "\$1" "\$_se"; return; fi
   if ! _stat; then _rec F "\$_state" - "\$1" "\$_se"; return; fi
   if [ "\$_ty" != 32768 ]; then _rec F not-regular "\$_so" "\$1" ''; return; fi
   printf '%s F ok %s\n' "\$N" "\$_so"
@@ -164,19 +173,19 @@ _F() {
 }
 # _S P: stat only (follows symlinks inside the root)
 _S() {
-  if ! _res "\$1" 1; then _rec S error - "\$1" "\$_se"; return; fi
+  if ! _res "\$1" 1; then _rec S "\$(_st)" - "\$1" "\$_se"; return; fi
   if ! _stat; then _rec S "\$_state" - "\$1" "\$_se"; return; fi
   _rec S ok "\$_so" "\$1" ''
 }
 # _L P: readlink + lstat, never followed
 _L() {
-  if ! _res "\$1" 0; then _rec L error - "\$1" "\$_se"; return; fi
+  if ! _res "\$1" 0; then _rec L "\$(_st)" - "\$1" "\$_se"; return; fi
   if ! _stat; then _rec L "\$_state" - "\$1" "\$_se"; return; fi
   _rec L ok "\$_so" "\$1" ''
 }
 # _D P: directory listing, each name followed by '/' (entries are lstat'ed, never followed)
 _D() {
-  if ! _res "\$1" 1; then _rec D error - "\$1" "\$_se"; return; fi
+  if ! _res "\$1" 1; then _rec D "\$(_st)" - "\$1" "\$_se"; return; fi
   if ! _stat; then _rec D "\$_state" - "\$1" "\$_se"; return; fi
   if [ "\$_ty" != 16384 ]; then _rec D not-regular "\$_so" "\$1" ''; return; fi
   if [ ! -r "\$_t" ] || [ ! -x "\$_t" ]; then _rec D denied "\$_so" "\$1" 'Permission denied'; return; fi

@@ -239,6 +239,17 @@ describe('path resolution edge cases', () => {
     expect(b.files['/etc/l.conf']).toMatchObject({ state: 'ok', linkTarget: 'a.conf\n', content: 'EXACT\n' });
   });
 
+  it("'..' is looked up where the kernel looks it up: in a directory, never above the root", async () => {
+    const r = path.join(tmp, 'dotdot');
+    build(r, { files: { 'etc/a.conf': 'A\n' }, links: { 'etc/up': '../../../..' } });
+    const items: ManifestItem[] = ['/etc/../etc/a.conf', '/etc/a.conf/../a.conf', '/etc/nodir/../a.conf', '/../../etc/a.conf', '/etc/up/etc/a.conf'].map((p) => ({ kind: 'file', path: p, why: 't' }));
+    const { b } = await collect(r, ['sh'], items);
+    // as cat(1) on the same paths from / would see them on a real root
+    for (const p of ['/etc/../etc/a.conf', '/../../etc/a.conf', '/etc/up/etc/a.conf']) expect(b.files[p]).toMatchObject({ state: 'ok', content: 'A\n' });
+    expect(b.files['/etc/a.conf/../a.conf']).toMatchObject({ state: 'missing' });
+    expect(b.files['/etc/nodir/../a.conf']).toMatchObject({ state: 'missing' });
+  });
+
   it('_inroot proves a path inside the root by its physical path, and refuses one outside', () => {
     const r = path.join(tmp, 'A');
     const alias = path.join(tmp, 'A-alias');
