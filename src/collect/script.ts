@@ -201,7 +201,10 @@ _D() {
 # _ge checks a literal tail. Matches are then read by their path as the target sees it.
 _gd() { _res "\$1" 1 && [ -d "\$_t" ]; }
 _gm() { [ -L "\$1" ] || [ -e "\$1" ]; }
-_ge() { _res "\$1" 0 && { [ -L "\$_t" ] || [ -e "\$_t" ]; }; }
+_ge() {
+  if [ -z "\$R" ]; then [ -L "\$1" ] || [ -e "\$1" ]; return; fi
+  _walk "\${1%/*}" && _t=\${_t%/}/\${1##*/} && { [ -L "\$_t" ] || [ -e "\$_t" ]; }
+}
 # _guard ID LIVEONLY NEEDSROOT PROGRAMS: emits the record and returns 1 when the command must not run
 _guard() {
   _lt=
