@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceLocation } from '../util/location';
 import type { Rule, Severity } from './generated/rule';
-import { compileExpr, compileTemplate, display, firstLine, type CompiledExpr } from './cel';
+import { CelBudgetExceeded, charge, compileExpr, compileTemplate, display, firstLine, withEvaluationBudget, type CompiledExpr } from './cel';
 import type { Finding, NotEvaluated, TargetRef } from './findings';
 
 /**
@@ -129,42 +129,49 @@ export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleS
   const findings: Finding[] = [];
   let step = 'for-each';
   try {
-    let subjects: unknown[];
-    if (cr.forEach) {
-      const r = cr.forEach(base);
-      if (!Array.isArray(r)) return notEvaluated(`rule error: for-each did not yield a list`);
-      subjects = r.some(Array.isArray) ? r.flat(1) : r;
-    } else subjects = [main];
-    for (const it of subjects) {
-      const vars = { ...base, it };
-      step = 'where';
-      if (cr.where && cr.where(vars) !== true) continue;
-      step = 'assert';
-      const ok = cr.assert(vars);
-      if (ok === true) continue;
-      if (ok !== false) return notEvaluated(`rule error: assert yielded ${display(ok)}, not a bool`);
-      step = 'location';
-      const location = locOf(cr.location ? cr.location(vars) : it) ?? locOf(it) ?? locOf(main);
-      step = 'subject';
-      const subjectRaw = cr.subject ? cr.subject(vars) : (it as { key?: unknown } | null)?.key;
-      const subject = `${ctx.subjectPrefix ?? ''}${subjectRaw === undefined || subjectRaw === null ? (location?.path ?? 'target') : display(subjectRaw)}`;
-      step = 'message';
-      const message = cr.message(vars);
-      step = 'remediation';
-      const fix = cr.remediation;
-      findings.push({
-        ruleId: rule.id,
-        severity: settings.severity ?? rule.severity,
-        message,
-        target: ctx.target,
-        location,
-        subject,
-        fingerprint: fingerprint(rule.id, ctx.target, subject),
-        ...(fix ? { remediation: { text: fix.text(vars), ...(fix.snippet ? { snippet: fix.snippet(vars) } : {}) } } : {}),
-      });
-    }
+    // One evaluation budget for the rule on this target, all its expressions and subjects together.
+    return withEvaluationBudget((): RuleOutcome => {
+      let subjects: unknown[];
+      if (cr.forEach) {
+        const r = cr.forEach(base);
+        if (!Array.isArray(r)) return notEvaluated(`rule error: for-each did not yield a list`);
+        if (r.some(Array.isArray)) {
+          charge(r.reduce((n: number, x: unknown) => n + (Array.isArray(x) ? x.length : 1), 0));
+          subjects = r.flat(1);
+        } else subjects = r;
+      } else subjects = [main];
+      for (const it of subjects) {
+        const vars = { ...base, it };
+        step = 'where';
+        if (cr.where && cr.where(vars) !== true) continue;
+        step = 'assert';
+        const ok = cr.assert(vars);
+        if (ok === true) continue;
+        if (ok !== false) return notEvaluated(`rule error: assert yielded ${display(ok)}, not a bool`);
+        step = 'location';
+        const location = locOf(cr.location ? cr.location(vars) : it) ?? locOf(it) ?? locOf(main);
+        step = 'subject';
+        const subjectRaw = cr.subject ? cr.subject(vars) : (it as { key?: unknown } | null)?.key;
+        const subject = `${ctx.subjectPrefix ?? ''}${subjectRaw === undefined || subjectRaw === null ? (location?.path ?? 'target') : display(subjectRaw)}`;
+        step = 'message';
+        const message = cr.message(vars);
+        step = 'remediation';
+        const fix = cr.remediation;
+        findings.push({
+          ruleId: rule.id,
+          severity: settings.severity ?? rule.severity,
+          message,
+          target: ctx.target,
+          location,
+          subject,
+          fingerprint: fingerprint(rule.id, ctx.target, subject),
+          ...(fix ? { remediation: { text: fix.text(vars), ...(fix.snippet ? { snippet: fix.snippet(vars) } : {}) } } : {}),
+        });
+      }
+      return findings.length ? { status: 'fail', findings } : { status: 'pass' };
+    });
   } catch (err) {
+    if (err instanceof CelBudgetExceeded) return notEvaluated(`rule error: ${err.message} in ${step}`);
     return notEvaluated(`rule error in ${step}: ${firstLine((err as Error).message)}`);
   }
-  return findings.length ? { status: 'fail', findings } : { status: 'pass' };
 }
