@@ -324,6 +324,52 @@ export function parseTargetSpec(target: string): TargetSpec {
   return { host, user, port };
 }
 
+/**
+ * glibc inet_aton_exact() (what getaddrinfo(AI_NUMERICHOST) accepts for IPv4): 1 to 4 parts, each decimal,
+ * 0-octal or 0x-hex, the last one filling the remaining bytes. Returns the 32-bit value or undefined.
+ */
+function inetAton(s: string): number | undefined {
+  const parts = s.split('.');
+  if (parts.length > 4) return undefined;
+  const vals: number[] = [];
+  for (const p of parts) {
+    const m = /^(?:0[xX]([0-9a-fA-F]*)|(0[0-7]*)|([1-9][0-9]*))$/.exec(p);
+    if (!m) return undefined;
+    const v = m[1] !== undefined ? (m[1] === '' ? NaN : parseInt(m[1], 16)) : m[2] !== undefined ? parseInt(m[2], 8) : Number(m[3]);
+    if (!Number.isFinite(v) || v > 0xffffffff) return undefined;
+    vals.push(v);
+  }
+  const last = vals.pop()!;
+  if (vals.some((v) => v > 0xff) || last >= 2 ** (8 * (4 - vals.length))) return undefined;
+  return vals.reduce((acc, v, i) => acc + v * 2 ** (8 * (3 - i)), 0) + last;
+}
+
+/**
+ * ssh replaces a host name that is a numeric address by its canonical form (getaddrinfo(AI_NUMERICHOST) then
+ * getnameinfo(NI_NUMERICHOST)): `3221225986` and `0xc0000202` become `192.0.2.2`, `0:0::1` becomes `::1`; the
+ * known_hosts lookups and CheckHostIP use that form. Other names are returned unchanged.
+ */
+export function canonicalAddress(host: string): string {
+  const v4 = inetAton(host);
+  if (v4 !== undefined) return [24, 16, 8, 0].map((b) => Math.floor(v4 / 2 ** b) % 256).join('.');
+  if (!host.includes(':') || !/^[0-9a-fA-F:.]+$/.test(host)) return host;
+  let url: URL;
+  try {
+    url = new URL(`http://[${host}]/`);
+  } catch {
+    return host;
+  }
+  const v6 = url.hostname.slice(1, -1);
+  // inet_ntop() writes IPv4-mapped and IPv4-compatible addresses with a dotted quad, WHATWG in hex.
+  const m = /^::(ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (m) {
+    const hi = parseInt(m[2], 16);
+    const lo = parseInt(m[3], 16);
+    if (m[1] || hi !== 0) return `::${m[1] ?? ''}${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return v6;
+}
+
 export type StrictHostKeyChecking = 'yes' | 'ask' | 'accept-new' | 'no';
 
 export interface ResolvedSshTarget {
@@ -347,8 +393,10 @@ export interface ResolvedSshTarget {
   globalKnownHostsFiles: string[];
   /** HashKnownHosts: new known_hosts entries are written hashed. */
   hashKnownHosts: boolean;
-  /** Name used for known_hosts lookups instead of the host name. */
+  /** Name used for known_hosts lookups instead of the host name (and its port). */
   hostKeyAlias?: string;
+  /** CheckHostIP: also check the peer address's key in known_hosts (OpenSSH default: no). */
+  checkHostIp: boolean;
   connectTimeoutMs?: number;
   serverAliveIntervalMs?: number;
   serverAliveCountMax?: number;
@@ -536,7 +584,7 @@ function resolveWith(target: string, configs: SshConfigFile[], options: ResolveO
     throw new ScanError('input', `${target}: ProxyCommand (${fmtLoc(get('proxycommand')!.location)}) is not supported by vmaudit; use ProxyJump`, target);
   }
   const hnRaw = get('hostname')?.args[0];
-  const hostname = (hnRaw ? hnRaw.replace(/%(.)/g, (_, t: string) => (t === 'h' ? spec.host : t === '%' ? '%' : `%${t}`)) : spec.host).toLowerCase();
+  const hostname = canonicalAddress((hnRaw ? hnRaw.replace(/%(.)/g, (_, t: string) => (t === 'h' ? spec.host : t === '%' ? '%' : `%${t}`)) : spec.host).toLowerCase());
   if (!isValidHostname(hostname) || hostname.includes('%')) {
     throw new ScanError('input', `${target}: invalid HostName "${hostname}"${hnRaw ? ` (${fmtLoc(get('hostname')!.location)})` : ''}`, target);
   }
@@ -549,7 +597,8 @@ function resolveWith(target: string, configs: SshConfigFile[], options: ResolveO
   port ??= 22;
   const user = user0 ?? get('user')?.args[0] ?? localUser;
   if (!isValidUser(user)) throw new ScanError('input', `${target}: invalid user name ${JSON.stringify(user)}`, target);
-  const hostKeyAlias = get('hostkeyalias')?.args[0];
+  // ssh.c lower-cases HostKeyAlias (`ssh -G` shows it), like the host name.
+  const hostKeyAlias = get('hostkeyalias')?.args[0]?.toLowerCase();
   const ctx: TokenContext = { home: options.home, hostname, originalHost: spec.host, port, user, localUser, hostKeyAlias };
 
   const identityFilesConfigured = collected.identityFiles.length > 0;
@@ -609,12 +658,19 @@ function resolveWith(target: string, configs: SshConfigFile[], options: ResolveO
     globalKnownHostsFiles,
     hashKnownHosts: (get('hashknownhosts')?.args[0] ?? 'no').toLowerCase() === 'yes',
     hostKeyAlias,
+    checkHostIp: yesNo(get('checkhostip')?.args[0], false),
     connectTimeoutMs: seconds('connecttimeout'),
     serverAliveIntervalMs: seconds('serveraliveinterval'),
     serverAliveCountMax: countMax && /^\d+$/.test(countMax) ? Number(countMax) : undefined,
     proxyJump,
     origins,
   };
+}
+
+/** readconf.c multistate_flag: yes/true → on, no/false → off (other values: the default). */
+function yesNo(v: string | undefined, dflt: boolean): boolean {
+  const l = v?.toLowerCase();
+  return l === 'yes' || l === 'true' ? true : l === 'no' || l === 'false' ? false : dflt;
 }
 
 function fmtLoc(l: SourceLocation): string {

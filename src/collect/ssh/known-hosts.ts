@@ -3,21 +3,22 @@
  *
  * Line: `[@revoked|@cert-authority] hostpatterns keytype base64key [comment]`. Host patterns are a comma list
  * with `*`/`?` wildcards and `!` negation, `[host]:port` for non-default ports, or one hashed name
- * `|1|base64(salt)|base64(HMAC-SHA1(salt, name))`. Like OpenSSH, the lookup name is `host` on port 22 and
- * `[host]:port` otherwise. `@cert-authority` lines are parsed but never trust a plain host key (vmaudit does
- * not do host certificates). Checked against `ssh-keygen -H` / `ssh-keygen -F` in the tests.
+ * `|1|base64(salt)|base64(HMAC-SHA1(salt, name))`. Checked against `ssh-keygen -H` / `ssh-keygen -F` and, for the
+ * verdicts, against `ssh` itself connecting to a real sshd (test/collect/ssh/known-hosts.test.ts).
  *
- * Verification policy (StrictHostKeyChecking): a key listed for the host → ok; a revoked key → refused; another
- * key of the same type listed → "changed", always refused; nothing of that type listed → "unknown", refused unless
- * accept-new, in which case the key is appended to the auditor's own known_hosts file.
+ * Verification follows sshconnect.c check_host_key() of OpenSSH 9.2 (see evaluateHostKey): HostKeyAlias,
+ * the port-less retry, CheckHostIP, @revoked, several UserKnownHostsFile/GlobalKnownHostsFile files. A changed,
+ * revoked or address-mismatched key is always refused; an unknown one is refused unless accept-new, in which case
+ * what ssh would record is appended to the auditor's own known_hosts file. vmaudit does not do host certificates:
+ * `@cert-authority` lines never trust a plain key, and a host they cover is refused when its plain key is unknown.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SourceLocation } from '../../util/location';
 import type { Problem } from '../../util/problem';
-import { ScanError } from '../runner';
 import { readInputText } from '../../util/read-input';
+import { ScanError } from '../runner';
 
 export interface KnownHostEntry {
   marker?: 'revoked' | 'cert-authority';
@@ -103,7 +104,10 @@ function wildcard(value: string, pattern: string): boolean {
   return new RegExp(`^${re}$`, 's').test(value);
 }
 
-/** Whether an entry's host field names `name` (hashed: HMAC-SHA1; plain: match_hostname with negation). */
+/**
+ * Whether an entry's host field names `name`: hashed → HMAC-SHA1 of the name as given; plain → match_hostname():
+ * both sides lower-cased, a comma list where a matching `!pattern` vetoes.
+ */
 export function entryMatches(entry: KnownHostEntry, name: string): boolean {
   if (entry.hashed) {
     const h = createHmac('sha1', entry.hashed.salt).update(name).digest();
@@ -122,15 +126,20 @@ export function entryMatches(entry: KnownHostEntry, name: string): boolean {
   return matched;
 }
 
-export type HostKeyVerdict =
+/** What one lookup name finds (hostfile.c check_key_in_hostkeys for a plain key). */
+export type HostStatus =
   | { status: 'ok'; entry: KnownHostEntry }
   | { status: 'revoked'; entry: KnownHostEntry }
   | { status: 'changed'; entries: KnownHostEntry[] }
-  | { status: 'unknown'; otherTypes: string[] };
+  | { status: 'unknown' };
 
-/** Pure check of an offered host key blob against entries, for lookup name `name` (see knownHostsName). */
-export function checkHostKey(entries: KnownHostEntry[], name: string, blob: Buffer): HostKeyVerdict {
-  const keyType = blobKeyType(blob) ?? '';
+/**
+ * hostfile.c check_key_in_hostkeys() for a plain (non-certificate) key: among the plain entries for `name`, in
+ * file order, an equal key → ok; any other key, of whatever type → changed (ssh says "REMOTE HOST IDENTIFICATION
+ * HAS CHANGED" when the only known key is an ECDSA one and the host now offers ED25519); none → unknown. A
+ * matching `@revoked` entry with the same key wins over everything.
+ */
+export function checkHostKey(entries: KnownHostEntry[], name: string, blob: Buffer): HostStatus {
   const b64 = blob.toString('base64');
   const forHost = entries.filter((e) => e.marker !== 'cert-authority' && entryMatches(e, name));
   const revoked = forHost.find((e) => e.marker === 'revoked' && e.key === b64);
@@ -138,9 +147,115 @@ export function checkHostKey(entries: KnownHostEntry[], name: string, blob: Buff
   const plain = forHost.filter((e) => e.marker === undefined);
   const same = plain.find((e) => e.key === b64);
   if (same) return { status: 'ok', entry: same };
-  const sameType = plain.filter((e) => e.keyType === keyType);
-  if (sameType.length > 0) return { status: 'changed', entries: sameType };
-  return { status: 'unknown', otherTypes: [...new Set(plain.map((e) => e.keyType))] };
+  if (plain.length > 0) return { status: 'changed', entries: plain };
+  return { status: 'unknown' };
+}
+
+/** sshconnect.c put_host_port(): `host` on port 22 (or 0), `[host]:port` otherwise. */
+function putHostPort(host: string, port: number): string {
+  return port === 0 || port === 22 ? host : `[${host}]:${port}`;
+}
+
+/** misc.c sockaddr_is_local(): 127.0.0.0/8 and ::1. */
+export function isLoopbackAddress(ip: string): boolean {
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(v4)) return v4.split('.')[0] === '127';
+  return ip === '::1' || /^(0{0,4}:){7}0{0,3}1$/.test(ip);
+}
+
+export interface HostKeyLookup {
+  /** The host name connected to, lower-cased (ResolvedSshTarget.hostname). */
+  hostname: string;
+  port: number;
+  hostKeyAlias?: string;
+  /** Numeric address of the peer; undefined when the connection is tunnelled (ProxyJump), as with ssh's ProxyCommand. */
+  ip?: string;
+  /** CheckHostIP (OpenSSH's default is no since 8.5). */
+  checkHostIp: boolean;
+}
+
+/** The outcome of sshconnect.c check_host_key() for a plain key (certificates: see certAuthority). */
+export type HostKeyVerdict =
+  /** Trusted. `recordIp`: CheckHostIP found no key for the address (ssh adds it). */
+  | { status: 'ok'; host: string; entry?: KnownHostEntry; recordIp?: string }
+  | { status: 'revoked'; host: string; entry: KnownHostEntry }
+  /** `ipStatus` set when CheckHostIP saw the address's key differ from the host's ("POSSIBLE DNS SPOOFING"). */
+  | { status: 'changed'; host: string; entries: KnownHostEntry[]; ip?: string; ipStatus?: 'unknown' | 'ok' | 'changed' }
+  /** The host's key is known or new, but the address has another key listed (CheckHostIP). */
+  | { status: 'ip-changed'; host: string; ip: string; entries: KnownHostEntry[]; hostEntry?: KnownHostEntry }
+  /**
+   * No key known. `record`: the names ssh would write under accept-new (host, then the address with CheckHostIP),
+   * none when it would not write (no user file, or a name that cannot be recorded). `certAuthority`: a
+   * `@cert-authority` line covers the host (vmaudit does not verify host certificates).
+   */
+  | { status: 'unknown'; host: string; record: string[]; certAuthority?: KnownHostEntry; ipChanged?: { ip: string; entries: KnownHostEntry[] } };
+
+/**
+ * sshconnect.c check_host_key() (OpenSSH 9.2) for a plain host key:
+ * - the name looked up is HostKeyAlias as written when set (no port bracket), else `[hostname]:port` (bare name
+ *   on port 22); when that finds nothing on a non-default port and there is no alias, the bare host name is
+ *   tried too, and an equal key there is accepted ("checking without port identifier");
+ * - CheckHostIP also looks up `[ip]:port`, except for loopback peers, a host name that is that address, or a
+ *   tunnelled connection; a key known for the host but listed differently for the address is refused;
+ * Deliberate differences: ssh treats a key `@revoked` only for the bare name, met on a non-default port, as
+ * "unknown" (and accept-new then adds it), vmaudit reports it revoked; NoHostAuthenticationForLocalhost is
+ * ignored (vmaudit always verifies).
+ */
+export function evaluateHostKey(entries: KnownHostEntry[], lookup: HostKeyLookup, blob: Buffer, canRecord: boolean): HostKeyVerdict {
+  // options.check_host_ip is a global in ssh that each (recursive) call may switch off for good.
+  const state = { checkHostIp: lookup.checkHostIp };
+  const local = lookup.ip !== undefined && isLoopbackAddress(lookup.ip);
+  const run = (port: number, quiet: boolean): HostKeyVerdict | 'fail-quiet' => {
+    // Names with these characters are never written to a known_hosts file (they would be patterns there).
+    const readonly = quiet || !canRecord || /[@?*#[\]|'"\\]/.test(lookup.hostname);
+    const host = lookup.hostKeyAlias ?? putHostPort(lookup.hostname, port);
+    const ip = lookup.ip === undefined ? undefined : putHostPort(lookup.ip, port);
+    if (state.checkHostIp && (local || ip === undefined || lookup.hostname === ip)) state.checkHostIp = false;
+    const hostStatus = checkHostKey(entries, host, blob);
+    const ipStatus = state.checkHostIp && ip !== undefined ? checkHostKey(entries, ip, blob) : hostStatus;
+    let trusted: KnownHostEntry | undefined;
+    let recordIp: string | undefined;
+    switch (hostStatus.status) {
+      case 'ok':
+        trusted = hostStatus.entry;
+        if (state.checkHostIp && ipStatus.status === 'unknown' && !readonly) recordIp = ip;
+        break;
+      case 'unknown': {
+        if (lookup.hostKeyAlias === undefined && port !== 0 && port !== 22) {
+          const bare = run(0, true);
+          if (bare !== 'fail-quiet' && bare.status === 'revoked') return bare; // ssh: "unknown" (see above)
+          if (bare !== 'fail-quiet' && bare.status === 'ok') {
+            trusted = bare.entry;
+            break;
+          }
+        }
+        if (quiet) return 'fail-quiet';
+        const certAuthority = entries.find((e) => e.marker === 'cert-authority' && entryMatches(e, host));
+        const record = readonly ? [] : state.checkHostIp && ipStatus.status === 'unknown' && ip !== undefined ? [host, ip] : [host];
+        // Under accept-new ssh records the host and then refuses because the address's key differs.
+        const ipChanged = state.checkHostIp && ip !== undefined && ipStatus.status === 'changed' ? { ip, entries: ipStatus.entries } : undefined;
+        return { status: 'unknown', host, record, certAuthority, ipChanged };
+      }
+      case 'revoked':
+        return { status: 'revoked', host, entry: hostStatus.entry };
+      case 'changed': {
+        if (quiet) return 'fail-quiet';
+        if (state.checkHostIp && ip !== undefined) {
+          const last = (es: KnownHostEntry[]): string => es[es.length - 1].key;
+          const differ = ipStatus.status !== 'changed' || last(ipStatus.entries) !== last(hostStatus.entries);
+          if (differ) return { status: 'changed', host, entries: hostStatus.entries, ip, ipStatus: ipStatus.status === 'revoked' ? 'changed' : ipStatus.status };
+        }
+        return { status: 'changed', host, entries: hostStatus.entries };
+      }
+    }
+    if (state.checkHostIp && ip !== undefined && ipStatus.status === 'changed') {
+      if (quiet) return 'fail-quiet';
+      return { status: 'ip-changed', host, ip, entries: ipStatus.entries, hostEntry: trusted };
+    }
+    return { status: 'ok', host, entry: trusted, recordIp };
+  };
+  const v = run(lookup.port, false);
+  return v === 'fail-quiet' ? { status: 'unknown', host: lookup.hostKeyAlias ?? putHostPort(lookup.hostname, lookup.port), record: [] } : v;
 }
 
 /** Known key types for the host, for ordering the host key algorithms we offer (as OpenSSH does). */
@@ -172,12 +287,14 @@ export function hashHostName(name: string, salt: Buffer = randomBytes(20)): stri
 }
 
 /**
- * Appends `name keytype base64` to the auditor's known_hosts file (creating it 0600, its directory 0700);
- * with `hash`, the name is written hashed (HashKnownHosts yes).
+ * Appends host key lines to the auditor's known_hosts file (creating it 0600, its directory 0700), as ssh's
+ * add_host_to_hostfile() does: `name1,name2 keytype base64`, or with `hash` (HashKnownHosts) one hashed line per
+ * name.
  */
-export function appendKnownHost(file: string, name: string, blob: Buffer, hash = false): void {
+export function appendKnownHost(file: string, names: string | string[], blob: Buffer, hash = false): void {
   const keyType = blobKeyType(blob);
   if (!keyType) throw new Error('not an SSH public key blob');
+  const list = typeof names === 'string' ? [names] : names;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   let prefix = '';
   try {
@@ -195,18 +312,18 @@ export function appendKnownHost(file: string, name: string, blob: Buffer, hash =
   } catch {
     // a new file
   }
+  const key = `${keyType} ${blob.toString('base64')}`;
+  const lines = hash ? list.map((n) => `${hashHostName(n)} ${key}\n`) : [`${list.join(',')} ${key}\n`];
   // One write with O_APPEND: concurrent fleet connections never interleave partial lines.
-  fs.appendFileSync(file, `${prefix}${hash ? hashHostName(name) : name} ${keyType} ${blob.toString('base64')}\n`, { mode: 0o600 });
+  fs.appendFileSync(file, prefix + lines.join(''), { mode: 0o600 });
 }
 
 export type HostKeyPolicy = 'strict' | 'accept-new';
 
-export interface VerifyHostKeyOptions {
-  /** Lookup name (knownHostsName(hostKeyAlias ?? host, port)). */
-  name: string;
+export interface VerifyHostKeyOptions extends HostKeyLookup {
   /** Target as shown to the user. */
   target: string;
-  /** known_hosts files to read, the first is where accept-new writes. */
+  /** known_hosts files to read (UserKnownHostsFile list, then GlobalKnownHostsFile list); accept-new writes to the first user file. */
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
   policy: HostKeyPolicy;
@@ -215,49 +332,84 @@ export interface VerifyHostKeyOptions {
 }
 
 /**
- * Verifies an offered host key; returns when it is trusted, throws ScanError('host-key-unknown' |
- * 'host-key-changed') otherwise with a message that tells what to do. Under accept-new an unknown key is trusted
- * and `record()` appends it to the first user known_hosts file: call it only once the key exchange has proved
- * that the server holds the private key (ssh2 asks the verifier before checking the exchange signature).
+ * Verifies an offered host key as ssh does (evaluateHostKey); returns when it is trusted, throws
+ * ScanError('host-key-unknown' | 'host-key-changed') otherwise with a message that tells what to do. A changed,
+ * revoked or address-mismatched key is refused under every policy (ssh's StrictHostKeyChecking=no would connect).
+ * Under accept-new an unknown key is trusted and `record()` appends what ssh would append to the first user
+ * known_hosts file (`host` or `host,ip`; hashed, one line per name): call it only once the key exchange has proved
+ * that the server holds the private key (ssh2 asks the verifier before checking the exchange signature). vmaudit
+ * does not verify host certificates, so a host covered by a `@cert-authority` line is refused when its plain key
+ * is not listed, even under accept-new. Under the strict policy nothing is ever written.
  */
 export function verifyHostKey(blob: Buffer, options: VerifyHostKeyOptions): { accepted: 'known' } | { accepted: 'new'; file: string; record: () => void } {
   const { value: entries } = loadKnownHosts([...options.userKnownHostsFiles, ...options.globalKnownHostsFiles]);
-  const verdict = checkHostKey(entries, options.name, blob);
+  const userFile = options.userKnownHostsFiles[0];
+  const verdict = evaluateHostKey(entries, options, blob, userFile !== undefined);
   const fp = fingerprint(blob);
   const type = blobKeyType(blob) ?? 'unknown';
-  const userFile = options.userKnownHostsFiles[0];
+  const recorder = (names: string[]): (() => void) => () => {
+    try {
+      appendKnownHost(userFile!, names, blob, options.hashKnownHosts);
+    } catch (e) {
+      throw new ScanError('host-key-unknown', `${options.target}: cannot add the ${type} host key ${fp} to ${userFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, options.target);
+    }
+  };
   switch (verdict.status) {
     case 'ok':
+      if (verdict.recordIp !== undefined && options.policy === 'accept-new' && userFile !== undefined) {
+        return { accepted: 'new', file: userFile, record: recorder([verdict.recordIp]) };
+      }
       return { accepted: 'known' };
     case 'revoked':
-      throw new ScanError('host-key-changed', `${options.target}: the host key ${type} ${fp} is marked @revoked in ${loc(verdict.entry.location)}; refusing to connect`, options.target);
+      throw new ScanError('host-key-changed', `${options.target}: the ${type} host key ${fp} for ${verdict.host} is marked @revoked in ${loc(verdict.entry.location)}: a stolen key may be impersonating this host; refusing to connect`, options.target);
     case 'changed': {
       const where = verdict.entries.map((e) => loc(e.location)).join(', ');
       const file = verdict.entries[0].location.file;
+      const dns = verdict.ipStatus
+        ? ` The key listed for its address ${verdict.ip} ${verdict.ipStatus === 'unknown' ? 'is unknown' : verdict.ipStatus === 'ok' ? 'is unchanged' : 'has a different value'} (POSSIBLE DNS SPOOFING).`
+        : '';
       throw new ScanError(
         'host-key-changed',
-        `${options.target}: WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! The ${type} host key for ${options.name} is now ${fp}, ` +
-          `but ${where} lists a different key. Someone could be eavesdropping on you right now (man-in-the-middle attack), ` +
+        `${options.target}: WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! The host key for ${verdict.host} is now ${type} ${fp}, ` +
+          `but ${where} lists another key.${dns} Someone could be eavesdropping on you right now (man-in-the-middle attack), ` +
           `or the host key has just been changed. Refusing to connect. If the change is legitimate, remove the old key with ` +
-          `\`ssh-keygen -R '${options.name}' -f ${file}\` and verify the new fingerprint.`,
+          `\`ssh-keygen -R '${verdict.host}' -f ${file}\` and verify the new fingerprint.`,
         options.target,
       );
     }
+    case 'ip-changed':
+      throw new ScanError(
+        'host-key-changed',
+        `${options.target}: the ${type} host key for ${verdict.host} (${fp}) differs from the key listed for its address ${verdict.ip} in ` +
+          `${verdict.entries.map((e) => loc(e.location)).join(', ')} (CheckHostIP); refusing to connect. Check which one is right and remove the other with ssh-keygen -R.`,
+        options.target,
+      );
     case 'unknown': {
-      if (options.policy === 'accept-new' && userFile !== undefined) {
-        const record = (): void => {
-          try {
-            appendKnownHost(userFile, options.name, blob, options.hashKnownHosts);
-          } catch (e) {
-            throw new ScanError('host-key-unknown', `${options.target}: cannot add the ${type} host key ${fp} to ${userFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, options.target);
-          }
-        };
-        return { accepted: 'new', file: userFile, record };
+      // ssh: under accept-new it refuses because of the address; otherwise the key is simply unknown.
+      if (verdict.ipChanged && options.policy === 'accept-new') {
+        throw new ScanError(
+          'host-key-changed',
+          `${options.target}: the ${type} host key ${fp} of ${verdict.host} is not known, and ${verdict.ipChanged.entries.map((e) => loc(e.location)).join(', ')} lists ` +
+            `another key for its address ${verdict.ipChanged.ip} (CheckHostIP); refusing to connect.`,
+          options.target,
+        );
       }
-      const other = verdict.otherTypes.length > 0 ? ` (keys of other types are known for it: ${verdict.otherTypes.join(', ')})` : '';
+      if (verdict.certAuthority) {
+        throw new ScanError(
+          'host-key-unknown',
+          `${options.target}: ${loc(verdict.certAuthority.location)} trusts a @cert-authority for ${verdict.host}, but vmaudit does not verify SSH host certificates, ` +
+            `and the host's plain ${type} key ${fp} is not listed; refusing to connect (also with --accept-new-host-keys). Check that fingerprint out of band and add ` +
+            `\`${verdict.host} ${type} <key>\` to ${userFile ?? '~/.ssh/known_hosts'}.`,
+          options.target,
+        );
+      }
+      if (options.policy === 'accept-new' && verdict.record.length > 0 && userFile !== undefined) {
+        return { accepted: 'new', file: userFile, record: recorder(verdict.record) };
+      }
+      const why = options.policy === 'accept-new' ? ` (it cannot be recorded: ${userFile === undefined ? 'UserKnownHostsFile is none' : `the name ${options.hostname} cannot be written to known_hosts`})` : '';
       throw new ScanError(
         'host-key-unknown',
-        `${options.target}: the authenticity of host ${options.name} can't be established: its ${type} key fingerprint is ${fp}${other}. ` +
+        `${options.target}: the authenticity of host ${verdict.host} can't be established: its ${type} key fingerprint is ${fp}${why}. ` +
           `Check that fingerprint out of band (on the host: \`ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub\`), then add the key to ` +
           `${userFile ?? '~/.ssh/known_hosts'} (e.g. \`ssh-keyscan -p PORT HOST >> ${userFile ?? '~/.ssh/known_hosts'}\`) or rerun with --accept-new-host-keys.`,
         options.target,

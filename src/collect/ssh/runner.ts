@@ -20,6 +20,7 @@ import type { AnyAuthMethod, ClientChannel, ConnectConfig, ParsedKey } from 'ssh
 import { ScanError, type ScanErrorKind, type ScriptResult, type ScriptRunOptions, type ScriptRunner } from '../runner';
 import { resolveSshTarget, type ResolveOptions, type ResolvedSshTarget } from './config';
 import { blobKeyType, knownHostsName, knownKeyTypes, loadKnownHosts, verifyHostKey } from './known-hosts';
+import type { Socket } from 'node:net';
 import { readRegularFile } from '../../util/read-input';
 
 /** Process-wide counters (for tests and the bench): how many connections and exec channels were opened. */
@@ -274,7 +275,8 @@ export class SshRunner implements ScriptRunner {
       throw this.err('auth-failed', `no usable credentials for ${where}: no ssh-agent (SSH_AUTH_SOCK/IdentityAgent) and no usable identity file${why}`);
     }
     const timeoutMs = this.options.connectTimeoutMs ?? t.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const lookupName = knownHostsName(t.hostKeyAlias ?? t.hostname, t.port);
+    // sshconnect.c get_hostfile_hostname_ipaddr(): HostKeyAlias as written (no port), else [host]:port.
+    const lookupName = t.hostKeyAlias ?? knownHostsName(t.hostname, t.port);
     const knownFiles = [...t.userKnownHostsFiles, ...t.globalKnownHostsFiles];
     const known = loadKnownHosts(knownFiles).value;
     const policy = this.options.acceptNewHostKeys || t.strictHostKeyChecking === 'accept-new' || t.strictHostKeyChecking === 'no' ? 'accept-new' : 'strict';
@@ -302,10 +304,24 @@ export class SshRunner implements ScriptRunner {
       algorithms: algorithms ? { serverHostKey: algorithms as never } : undefined,
       hostVerifier: (key: Buffer): boolean => {
         try {
-          const r = verifyHostKey(key, { name: lookupName, target: where, userKnownHostsFiles: t.userKnownHostsFiles, globalKnownHostsFiles: t.globalKnownHostsFiles, policy, hashKnownHosts: t.hashKnownHosts });
+          // The peer's numeric address for CheckHostIP: none through a tunnel (ssh has none through ProxyCommand/ProxyJump).
+          // ssh2 keeps the socket it connected in `_sock` (the socket is connected when the host key arrives).
+          const peer = sock ? undefined : (client as unknown as { _sock?: Socket })._sock?.remoteAddress;
+          const r = verifyHostKey(key, {
+            hostname: t.hostname,
+            port: t.port,
+            hostKeyAlias: t.hostKeyAlias,
+            ip: peer,
+            checkHostIp: t.checkHostIp,
+            target: where,
+            userKnownHostsFiles: t.userKnownHostsFiles,
+            globalKnownHostsFiles: t.globalKnownHostsFiles,
+            policy,
+            hashKnownHosts: t.hashKnownHosts,
+          });
           if (r.accepted === 'new') {
             recordHostKey = r.record;
-            this.log(`unknown ${blobKeyType(key)} host key accepted (accept-new); recording it in ${r.file}`);
+            this.log(`${blobKeyType(key)} host key accepted (accept-new); recording it in ${r.file}`);
           }
           return true;
         } catch (e) {

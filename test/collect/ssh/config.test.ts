@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ScanError } from '../../../src/collect/runner';
-import { hostLineMatches, matchPatternList, parseSshConfig, parseTargetSpec, resolveSshTarget, splitArgs } from '../../../src/collect/ssh/config';
+import { canonicalAddress, hostLineMatches, matchPatternList, parseSshConfig, parseTargetSpec, resolveSshTarget, splitArgs } from '../../../src/collect/ssh/config';
 import { describeWithOracles } from '../../helpers/oracle';
 
 const home = os.userInfo().homedir;
@@ -118,6 +118,16 @@ describe('ssh_config parsing (pure)', () => {
   });
 });
 
+describeWithOracles(['ssh'], 'numeric host names are canonicalised as ssh does (ssh -G hostname)', () => {
+  const names = ['3221225986', '0xc0000202', '192.0.514', '0300.0.2.2', '1.2.3.4.5', '1.2.3.256', '08.1.1.1', '0x', '0:0::1', '::ffff:192.0.2.2', '::c000:202', '::1', 'fd00:0:0:0::2', 'FD00::0:2', 'example.com', '1e2', '12', '4294967295', '4294967296'];
+  it.each(names)('%s', (name) => {
+    const out = execFileSync('ssh', ['-G', '-F', '/dev/null', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const expected = /^hostname (.*)$/m.exec(out)![1];
+    expect(canonicalAddress(name.toLowerCase())).toBe(expected);
+    expect(resolveText('', name.includes(':') ? `[${name}]:22` : name).target.hostname).toBe(expected);
+  });
+});
+
 describeWithOracles(['ssh'], 'ssh_config resolution agrees with `ssh -G`', () => {
   let dir: string;
   let cfg: string;
@@ -139,6 +149,12 @@ describeWithOracles(['ssh'], 'ssh_config resolution agrees with `ssh -G`', () =>
         '  StrictHostKeyChecking no',
         'Host up',
         '  HostName UPPER.Example',
+        '  HostKeyAlias MixedCase.Alias',
+        '  CheckHostIP yes',
+        '  GlobalKnownHostsFile /g/one "/g/two words"',
+        'Host numeric',
+        '  HostName 0xc0000202',
+        '  CheckHostIP no',
         'Host jumpy',
         '  HostName 10.0.0.5',
         '  ProxyJump admin@bastion.example:2022',
@@ -161,7 +177,7 @@ describeWithOracles(['ssh'], 'ssh_config resolution agrees with `ssh -G`', () =>
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const targets = ['foo', 'web1.example', 'bad.example', 'alice@web1.example', 'ssh://bob@db:2222', 'db', 'Web2.Example', 'jumpy', 'matchme', 'inc-7', 'plain', 'up'];
+  const targets = ['foo', 'web1.example', 'bad.example', 'alice@web1.example', 'ssh://bob@db:2222', 'db', 'Web2.Example', 'jumpy', 'matchme', 'inc-7', 'plain', 'up', 'numeric', '3221225986', '0:0::1'];
   it.each(targets)('%s', (target) => {
     const out = execFileSync('ssh', ['-G', '-F', cfg, target], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const g = new Map<string, string[]>();
@@ -179,6 +195,9 @@ describeWithOracles(['ssh'], 'ssh_config resolution agrees with `ssh -G`', () =>
     const shkc = { yes: 'true', no: 'false', ask: 'ask', 'accept-new': 'accept-new' }[mine.strictHostKeyChecking];
     expect(shkc).toBe(one('stricthostkeychecking'));
     expect(mine.userKnownHostsFiles.join(' ')).toBe(one('userknownhostsfile'));
+    expect(mine.globalKnownHostsFiles.join(' ')).toBe(one('globalknownhostsfile'));
+    expect(mine.hostKeyAlias ?? '').toBe(one('hostkeyalias'));
+    expect(mine.checkHostIp ? 'yes' : 'no').toBe(one('checkhostip'));
     expect(mine.connectTimeoutMs === undefined ? 'none' : String(mine.connectTimeoutMs / 1000)).toBe(one('connecttimeout'));
     const pj = one('proxyjump');
     if (pj) {

@@ -58,6 +58,8 @@ function readPub(file: string): { type: string; base64: string } {
 export interface StartOptions {
   /** How many more ports sshd listens on (besides `port`). */
   extraPorts?: number;
+  /** Addresses sshd listens on (default 127.0.0.1 only). */
+  listenAddresses?: string[];
   /** More sshd_config lines, appended at the end (Match blocks go here). */
   extraConfig?: (ctx: { dir: string; port: number; extraPorts: number[] }) => string[];
 }
@@ -89,7 +91,7 @@ export async function startSshd(options: StartOptions = {}): Promise<Sshd> {
     config,
     [
       `Port ${port}`,
-      'ListenAddress 127.0.0.1',
+      ...(options.listenAddresses ?? ['127.0.0.1']).map((a) => `ListenAddress ${a}`),
       `HostKey ${hostKey}`,
       `PidFile ${path.join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${authorized}`,
@@ -115,7 +117,8 @@ export async function startSshd(options: StartOptions = {}): Promise<Sshd> {
     const timer = setTimeout(() => reject(new Error(`sshd did not start:\n${log}`)), 10_000);
     child.stderr!.on('data', (d: Buffer) => {
       log += d.toString();
-      if ([port, ...extraPorts].every((p) => log.includes(`Server listening on 127.0.0.1 port ${p}.`))) {
+      const addresses = options.listenAddresses ?? ['127.0.0.1'];
+      if ([port, ...extraPorts].every((p) => addresses.every((a) => log.includes(`Server listening on ${a} port ${p}.`)))) {
         clearTimeout(timer);
         resolve();
       }
