@@ -23,6 +23,7 @@ export const reportFlags = {
   policy: Flags.string({ char: 'p', description: 'policy: a shipped name (default, security-baseline, performance, pre-production, strict) or a YAML file' }),
   baseline: Flags.string({ description: 'an earlier vmaudit SARIF or JSON report: findings in it are "unchanged" and only new ones fail the gate' }),
   rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true }),
+  platform: Flags.string({ description: 'versions to judge for, e.g. libvirt=9.0,qemu=7.2,kernel=6.1 (overrides what a host reports and the policy\'s platform)' }),
   verbose: Flags.boolean({ char: 'v', description: 'text report: show remediation under each finding' }),
   color: Flags.boolean({ description: 'colour the text report (default: only on a terminal, unless NO_COLOR is set)', allowNo: true }),
 };

@@ -4,12 +4,14 @@ import type { ScanResult } from '../engine/findings';
 import type { Rule } from '../engine/generated/rule';
 import { applyWaivers, DEFAULT_POLICY, describeWaiverNote, formatPolicyError, loadPolicy, today, type ResolvedPolicy } from '../engine/policy';
 import type { RuleSelection } from '../engine/scan';
+import { parsePlatformFlag } from '../facts/common/platform';
 import { EXIT, emit, reportOnTerminal, type ReportFlags } from './output';
 import { loadRulesOrExplain } from './rules';
 import { UsageError } from './usage-error';
 
 export interface ScanFlags extends ReportFlags {
   rules?: string[];
+  platform?: string;
 }
 
 export interface ScanSetup {
@@ -29,6 +31,14 @@ export function prepareScan(flags: ScanFlags, write: (s: string) => void = (s) =
   if (errors.length || !policy) return undefined;
   const checked = policy.check(rules.map((r) => r.rule));
   for (const e of checked) write(`vmaudit: invalid policy: ${formatPolicyError(e)}\n`);
+  if (flags.platform !== undefined) {
+    const { value, error } = parsePlatformFlag(flags.platform);
+    if (error) {
+      write(`vmaudit: --platform ${error}\n`);
+      return undefined;
+    }
+    policy.selection.platform = { ...policy.selection.platform, flag: value };
+  }
   return checked.length ? undefined : { rules: rules.map((r) => r.rule), policy };
 }
 

@@ -151,6 +151,8 @@ const PROC_COMMS = ['qemu*', 'swtpm*', 'libvirtd', 'virtqemud', 'virtproxyd'];
 export const HOST_MANIFEST: readonly ManifestItem[] = [
   { kind: 'command', id: 'id.u', requires: ['id'], script: 'id -u', liveOnly: false, needsRoot: false, why: 'whether the collector ran as root (many /proc and sysfs items need it)' },
   { kind: 'command', id: 'uname', requires: ['uname'], script: 'uname -r -m', liveOnly: true, needsRoot: false, why: 'kernel release and architecture (defaults such as halt_poll_ns and valid huge page sizes depend on them)', checks: ['HOST-HALTPOLL-001', 'DOM-HP-001'] },
+  { kind: 'command', id: 'libvirt.version', requires: [], script: 'for d in virtqemud libvirtd; do if command -v "$d" >/dev/null 2>&1; then exec "$d" --version; fi; done; exit 127', liveOnly: true, needsRoot: false, timeoutSec: 10, why: 'libvirt version (rules whose verdict depends on it: platform ranges); the daemon prints it and exits', checks: ['DOM-HPOLL-001'] },
+  { kind: 'command', id: 'qemu.version', requires: [], script: 'for q in /usr/libexec/qemu-kvm "/usr/bin/qemu-system-$(uname -m)" /usr/bin/qemu-kvm; do if [ -x "$q" ]; then exec "$q" --version; fi; done; exit 127', liveOnly: true, needsRoot: false, timeoutSec: 10, why: 'QEMU version (rules whose verdict depends on it); QEMU prints it and exits', checks: [] },
 
   // libvirt daemons
   { kind: 'file', path: '/etc/libvirt/libvirtd.conf', why: 'monolithic daemon config: listen_*, auth_*, TLS, unix socket perms', checks: REMOTE_CHECKS },

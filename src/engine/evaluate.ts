@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SourceLocation } from '../util/location';
 import type { Rule, Severity } from './generated/rule';
 import { CelBudgetExceeded, charge, compileExpr, compileTemplate, display, firstLine, withEvaluationBudget, type CompiledExpr } from './cel';
+import { platformApplies, UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/common/platform';
 import type { Finding, NotEvaluated, TargetRef } from './findings';
 
 /**
@@ -74,6 +75,8 @@ export interface EvalContext {
   unknown: Record<string, string>;
   /** Prefix for subjects (a host scan evaluating domain rules uses `domain[name]/`). */
   subjectPrefix?: string;
+  /** The versions the target runs (host evidence, --platform, the policy); unknown components are null. */
+  platform?: PlatformInfo;
 }
 
 export interface RuleSettings {
@@ -120,11 +123,16 @@ function locOf(v: unknown): SourceLocation | null {
 export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleSettings = {}): RuleOutcome {
   const { rule } = cr;
   const notEvaluated = (reason: string): RuleOutcome => ({ status: 'not-evaluated', notEvaluated: { ruleId: rule.id, target: ctx.target, reason } });
+  const platform = ctx.platform ?? UNKNOWN_PLATFORM;
+  // A verdict that holds only for some versions: not applicable where the known version is outside them.
+  const scope = platformApplies(rule.platform, platform);
+  if (!scope.applies) return { status: 'pass' };
   const reason = unknownReason(rule.requires ?? DEFAULT_REQUIRES[rule.scope], ctx);
   if (reason !== undefined) return notEvaluated(reason);
+  const versionNote = scope.unknown.length ? ` [holds for ${scope.unknown.join(', ')}; this target's version is unknown: give it with --platform or the policy's platform]` : '';
 
   const params = settings.params ? { ...cr.defaults, ...settings.params } : cr.defaults;
-  const base: Record<string, unknown> = { ...ctx.vars, params };
+  const base: Record<string, unknown> = { ...ctx.vars, params, platform: { libvirt: platform.libvirt, qemu: platform.qemu, kernel: platform.kernel } };
   const main = ctx.vars.domain ?? ctx.vars.host ?? ctx.vars.guest;
   const findings: Finding[] = [];
   let step = 'for-each';
@@ -154,7 +162,7 @@ export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleS
         const subjectRaw = cr.subject ? cr.subject(vars) : (it as { key?: unknown } | null)?.key;
         const subject = `${ctx.subjectPrefix ?? ''}${subjectRaw === undefined || subjectRaw === null ? (location?.path ?? 'target') : display(subjectRaw)}`;
         step = 'message';
-        const message = cr.message(vars);
+        const message = cr.message(vars) + versionNote;
         step = 'remediation';
         const fix = cr.remediation;
         findings.push({

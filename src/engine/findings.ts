@@ -1,3 +1,4 @@
+import type { PlatformInfo } from '../facts/common/platform';
 import type { SourceLocation } from '../util/location';
 import type { Rule, Severity } from './generated/rule';
 
@@ -56,4 +57,8 @@ export interface ScanResult {
   errors: TargetError[];
   /** Rules evaluated per target with no finding (for JUnit/HTML "passed" rows). */
   passed: { ruleId: string; target: TargetRef }[];
+  /** The versions domain files were judged for (--platform, the policy's platform; null when not given). */
+  platform?: PlatformInfo;
+  /** The versions each host/guest was judged for (its evidence, --platform, the policy). */
+  platforms?: { target: TargetRef; platform: PlatformInfo }[];
 }

@@ -330,7 +330,9 @@ export function loadPolicy(ref: string, fromDir = process.cwd()): { policy?: Res
     (l.policy.waivers ?? []).map((w, i) => ({ ...w, source: { file: l.display, line: l.locate(`/waivers/${i}`)?.line ?? 1, column: l.locate(`/waivers/${i}`)?.column ?? 1 } })),
   );
   const check = (rules: readonly Rule[]): PolicyLoadError[] => checkAgainstRules(layers, rules);
-  return { policy: { name, files: layers.map((l) => l.display), failOn, selection: { name, enabled, settings }, waivers, check }, errors: [] };
+  const platformGiven = Object.assign({}, ...layers.map((l) => l.policy.platform ?? {})) as Record<string, string>;
+  const platform = Object.keys(platformGiven).length ? { policy: platformGiven, policyName: name } : undefined;
+  return { policy: { name, files: layers.map((l) => l.display), failOn, selection: { name, enabled, settings, ...(platform ? { platform } : {}) }, waivers, check }, errors: [] };
 }
 
 function paramTypeOk(type: string | undefined, def: unknown, v: unknown): string | undefined {

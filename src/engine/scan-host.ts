@@ -27,10 +27,11 @@ export function scanHostBundle(acc: ScanAccumulator, bundle: EvidenceBundle, opt
       vars: { domain: parsed?.ok ? parsed.domain : null, input: { file: d.file, problems: problems.map((p) => ({ ...p, loc: p.location ?? { file: d.file, line: 1, column: 1 }, key: (p as { key?: string }).key ?? p.code })) } },
       unknown: parsed?.ok ? {} : { domain: `${d.file} could not be parsed (${problems[0]?.message})` },
       subjectPrefix: `domain[${label}]/`,
+      platform: host.versions,
     });
   }
-  acc.evaluate(['host'], { target, vars: { host }, unknown });
-  acc.evaluate(['cross'], { target, vars: { host, domains }, unknown });
+  acc.evaluate(['host'], { target, vars: { host }, unknown, platform: host.versions });
+  acc.evaluate(['cross'], { target, vars: { host, domains }, unknown, platform: host.versions });
   if (options.guests) scanHostGuestAgents(acc, bundle, domains);
 }
 

@@ -39,7 +39,7 @@ export async function scanDomainFilesParallel(files: readonly string[], rules: r
   if (workers <= 1 || files.length === 0 || !fs.existsSync(workerFile)) return scanDomainFiles(files, rules, selection);
   const acc = new ScanAccumulator(domainFileRules(rules), selection);
   const enabled = acc.rules;
-  const data: ScanWorkerData = { rules: enabled, settings: Object.fromEntries(enabled.map((r) => [r.id, selection.settings(r)])) };
+  const data: ScanWorkerData = { rules: enabled, settings: Object.fromEntries(enabled.map((r) => [r.id, selection.settings(r)])), ...(selection.platform ? { platform: selection.platform } : {}) };
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
   const failed: string[][] = [];

@@ -11,12 +11,13 @@ import { readDomainArg, scanDomainInput } from './scan-domains';
 export interface ScanWorkerData {
   rules: Rule[];
   settings: Record<string, RuleSettings>;
+  platform?: RuleSelection['platform'];
 }
 
 if (parentPort) {
   const port = parentPort;
-  const { rules, settings } = workerData as ScanWorkerData;
-  const selection: RuleSelection = { name: 'worker', enabled: () => true, settings: (r) => settings[r.id] ?? {} };
+  const { rules, settings, platform } = workerData as ScanWorkerData;
+  const selection: RuleSelection = { name: 'worker', enabled: () => true, settings: (r) => settings[r.id] ?? {}, ...(platform ? { platform } : {}) };
   const acc = new ScanAccumulator(rules, selection);
   port.on('message', (files: string[]) => {
     for (const f of files) scanDomainInput(acc, readDomainArg(f));

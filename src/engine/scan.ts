@@ -1,3 +1,4 @@
+import { mergePlatform, PLATFORM_COMPONENTS, type PlatformComponent, type PlatformInfo } from '../facts/common/platform';
 import type { Rule } from './generated/rule';
 import { CompiledRule, evaluateRule, type EvalContext, type RuleSettings } from './evaluate';
 import type { Finding, NotEvaluated, ScanResult, TargetError, TargetRef } from './findings';
@@ -7,6 +8,22 @@ export interface RuleSelection {
   name: string;
   enabled(rule: Rule): boolean;
   settings(rule: Rule): RuleSettings;
+  /**
+   * Versions given for the scan: `flag` (--platform) overrides what a host's evidence says, `policy` (the policy's
+   * `platform:`, named `policyName`) fills what evidence does not know. Domain files have only these two.
+   */
+  platform?: { flag?: Partial<Record<PlatformComponent, string>>; policy?: Partial<Record<PlatformComponent, string>>; policyName?: string };
+}
+
+/** The platform a target is judged for: --platform, then the target's own evidence, then the policy. */
+export function effectivePlatform(selection: RuleSelection, evidence?: PlatformInfo): PlatformInfo {
+  const given = selection.platform;
+  const evidenceLayers = evidence ? PLATFORM_COMPONENTS.filter((c) => evidence[c] !== null).map((c) => ({ [c]: evidence[c], from: evidence.source[c] ?? 'evidence' })) : [];
+  return mergePlatform(
+    given?.flag ? { ...given.flag, from: '--platform' } : undefined,
+    ...evidenceLayers,
+    given?.policy ? { ...given.policy, from: `policy ${given.policyName ?? ''}`.trim() } : undefined,
+  );
 }
 
 export const ALL_RULES: RuleSelection = { name: 'default', enabled: () => true, settings: () => ({}) };
@@ -21,6 +38,7 @@ export interface AccumulatorState {
   errors: TargetError[];
   passed: { ruleId: string; target: TargetRef }[];
   targets: TargetRef[];
+  platforms: { target: TargetRef; platform: PlatformInfo }[];
 }
 
 /** Accumulates the results of evaluating rules over many targets, in any order; `result()` sorts them. */
@@ -30,6 +48,9 @@ export class ScanAccumulator {
   private readonly errors: TargetError[] = [];
   private readonly passed: { ruleId: string; target: TargetRef }[] = [];
   private readonly targets = new Map<string, TargetRef>();
+  /** Platform per host/guest target (domain files share the one given for the scan: `assumedPlatform`). */
+  private readonly platforms = new Map<string, { target: TargetRef; platform: PlatformInfo }>();
+  private readonly assumed: PlatformInfo;
   /** Selected rules; their CEL is compiled on first use, so a domain scan never compiles guest or host rules. */
   private readonly selected: Rule[];
   private readonly compiled: (CompiledRule | undefined)[];
@@ -40,6 +61,12 @@ export class ScanAccumulator {
   ) {
     this.selected = rules.filter((r) => selection.enabled(r));
     this.compiled = new Array<CompiledRule | undefined>(this.selected.length);
+    this.assumed = effectivePlatform(selection);
+  }
+
+  /** The versions given for domain files (--platform, the policy); all null when none were. */
+  get assumedPlatform(): PlatformInfo {
+    return this.assumed;
   }
 
   get rules(): Rule[] {
@@ -56,8 +83,11 @@ export class ScanAccumulator {
   }
 
   /** Evaluates every selected rule of the given scopes against one context. */
-  evaluate(scopes: readonly ScopeName[], ctx: EvalContext): void {
+  evaluate(scopes: readonly ScopeName[], evalCtx: EvalContext): void {
+    const platform = evalCtx.platform ? effectivePlatform(this.selection, evalCtx.platform) : this.assumed;
+    const ctx: EvalContext = { ...evalCtx, platform };
     this.addTarget(ctx.target);
+    if (ctx.target.kind !== 'domain') this.platforms.set(`${ctx.target.kind}\0${ctx.target.name}`, { target: ctx.target, platform });
     const seen = new Map<string, number>();
     for (let i = 0; i < this.selected.length; i++) {
       if (!scopes.includes(this.selected[i].scope)) continue;
@@ -84,8 +114,10 @@ export class ScanAccumulator {
       errors: this.errors.splice(0),
       passed: this.passed.splice(0),
       targets: [...this.targets.values()],
+      platforms: [...this.platforms.values()],
     };
     this.targets.clear();
+    this.platforms.clear();
     return state;
   }
 
@@ -96,6 +128,7 @@ export class ScanAccumulator {
     for (const n of state.notEvaluated) this.notEvaluated.push(n);
     for (const e of state.errors) this.errors.push(e);
     for (const p of state.passed) this.passed.push(p);
+    for (const p of state.platforms ?? []) this.platforms.set(`${p.target.kind}\0${p.target.name}`, p);
   }
 
   result(): ScanResult {
@@ -116,6 +149,8 @@ export class ScanAccumulator {
       notEvaluated: [...this.notEvaluated].sort((a, b) => byTarget(a, b) || cmp(a.ruleId, b.ruleId)),
       errors: [...this.errors].sort((a, b) => byTarget(a, b) || cmp(a.message, b.message)),
       passed: [...this.passed].sort((a, b) => byTarget(a, b) || cmp(a.ruleId, b.ruleId)),
+      platform: this.assumed,
+      platforms: [...this.platforms.values()].sort(byTarget),
     };
   }
 }

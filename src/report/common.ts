@@ -74,6 +74,10 @@ export function ruleMarkdown(rule: Rule): string {
   lines.push(`**Severity:** ${rule.severity} · **Area:** ${rule.area} · **Scope:** ${rule.scope} · **Guide:** ${rule.guide.join(', ')}`, '');
   lines.push('## Why', '', rule.rationale.trim(), '');
   if (rule['guide-erratum']) lines.push('## Where the guide is wrong', '', rule['guide-erratum'].trim(), '');
+  if (rule.platform) {
+    const ranges = Object.entries(rule.platform).map(([c, r]) => `${c} ${r}`).join(', ');
+    lines.push('## Versions', '', `The verdict holds for ${ranges}. Where the target's version is known and outside this, the rule does not apply; where it is unknown (domain files without \`--platform\` or a policy \`platform:\`, offline roots), findings say so.`, '');
+  }
   lines.push('## What is checked', '', '```cel', ...(rule['for-each'] ? [`for-each: ${rule['for-each']}`] : []), ...(rule.where ? [`where:    ${rule.where}`] : []), `assert:   ${rule.assert}`, '```', '');
   if (rule.params && Object.keys(rule.params).length) {
     lines.push('## Parameters', '', '| name | default | description |', '| --- | --- | --- |');

@@ -1,3 +1,4 @@
+import { UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/common/platform';
 import type { ScanResult, Severity, TargetRef } from '../engine/findings';
 import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, type ReportContext } from './common';
 
@@ -10,6 +11,7 @@ export interface TargetSummary {
   findings: number;
   bySeverity: Record<Severity, number>;
   notEvaluated: number;
+  platform?: PlatformInfo;
 }
 
 /** One line per scanned host/guest (domain files are not summarised this way), sorted like `targets`. */
@@ -29,6 +31,7 @@ export function perTargetSummary(result: ScanResult): TargetSummary[] {
         findings: findings.length,
         bySeverity: countBySeverity(findings),
         notEvaluated: result.notEvaluated.filter((n) => key(n.target) === k).length,
+        ...((p) => (p ? { platform: p.platform } : {}))(result.platforms?.find((p) => key(p.target) === k)),
       };
     });
 }
@@ -56,6 +59,7 @@ export function toJsonReport(ctx: ReportContext): object {
       notEvaluated: result.notEvaluated.length,
       gate: { failOn: ctx.failOn, failed: gate.length > 0, findings: gate.length },
     },
+    platform: result.platform ?? UNKNOWN_PLATFORM,
     targets: result.targets,
     // hosts/guests only (scan host, scan guest, fleets): a per-target summary; absent for domain-file scans.
     ...(result.targets.some((t) => t.kind !== 'domain') ? { perTarget: perTargetSummary(result) } : {}),

@@ -1,3 +1,4 @@
+import { describePlatform, PLATFORM_COMPONENTS } from '../facts/common/platform';
 import { createColors } from 'picocolors';
 import type { Finding, Severity } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
@@ -82,6 +83,9 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
     out.push(`baseline ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed`);
     for (const e of b.fixed) out.push(c.green(`  fixed  ${e.ruleId}  ${e.target ?? ''} ${e.subject ?? ''}`.trimEnd()));
   }
+  // The versions verdicts were judged for: each host's own; for domain files only when given (--platform, policy).
+  for (const p of result.platforms ?? []) out.push(c.dim(`platform of ${p.target.name}: ${describePlatform(p.platform)}`));
+  if (result.platform && PLATFORM_COMPONENTS.some((k) => result.platform![k] !== null)) out.push(c.dim(`platform of the domain files: ${describePlatform(result.platform)}`));
   const counts = countBySeverity(result.findings);
   const summary = SEVERITIES.filter((s) => counts[s] > 0).map((s) => paint[s](`${counts[s]} ${s}`));
   const waived = result.findings.filter((f) => f.waiver).length;

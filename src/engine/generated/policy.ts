@@ -55,6 +55,14 @@ export interface Policy {
     [k: string]: {};
   };
   /**
+   * The versions the scanned domain XML will run on, for rules whose verdict depends on them (e.g. {libvirt: "9.0", qemu: "7.2"}). Host scans read the host's own versions first; --platform overrides both. Later layers win.
+   */
+  platform?: {
+    libvirt?: string;
+    qemu?: string;
+    kernel?: string;
+  };
+  /**
    * The gate: exit 1 when an unwaived (and, with --baseline, new) finding at or above this severity exists. `none` never fails. The --fail-on flag overrides it.
    */
   'fail-on'?: 'critical' | 'high' | 'medium' | 'low' | 'info' | 'none';

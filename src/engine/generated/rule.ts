@@ -1,6 +1,7 @@
 /* Generated from schemas/rule.schema.json by scripts/gen-types.js — do not edit. */
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type VersionRange = string;
 export type GuideSection =
   | 'halt-polling'
   | 'I/O Thread Configuration'
@@ -41,6 +42,14 @@ export interface Rule {
    */
   scope: 'domain' | 'host' | 'guest' | 'cross';
   severity: Severity;
+  /**
+   * The versions this rule's verdict holds for, as ranges of space-separated comparators ("<9.0", ">=5.7 <9.0"). Where the target's version is known and outside a range the rule does not apply; where it is unknown the rule runs and its findings say which versions they hold for (give versions with --platform or the policy's platform). The CEL variable `platform` holds the versions too.
+   */
+  platform?: {
+    libvirt?: VersionRange;
+    qemu?: VersionRange;
+    kernel?: VersionRange;
+  };
   /**
    * true for notices that would fire on most real-world definitions (a noise budget: no default rule fires on more than a third of them). Such a rule runs only when a policy's `rules.include` names it by id or id glob (e.g. the shipped `strict` policy, or `include: [DOM-SEC-004]`); area, scope, tag and severity selectors and the implicit 'all rules' do not select it.
    */

@@ -1,3 +1,4 @@
+import type { PlatformComponent } from '../../facts/common/platform';
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
 import type { Rule } from '../generated/rule';
@@ -32,6 +33,8 @@ export interface RuleCase {
   notEvaluated?: boolean;
   findings?: ExpectedFinding[];
   params?: Record<string, unknown>;
+  /** Versions the case runs on, as --platform gives them (`{ libvirt: '9.0' }`); unknown when absent. */
+  platform?: Partial<Record<PlatformComponent, string>>;
   [input: string]: unknown;
 }
 
@@ -47,7 +50,7 @@ export function loadCaseFile(file: string): RuleCaseFile {
 
 /** Evaluates only the rule under test, with the case's parameters. */
 function caseAccumulator(rule: Rule, c: RuleCase): ScanAccumulator {
-  return new ScanAccumulator([rule], { name: 'test', enabled: () => true, settings: () => ({ params: c.params }) });
+  return new ScanAccumulator([rule], { name: 'test', enabled: () => true, settings: () => ({ params: c.params }), ...(c.platform ? { platform: { flag: c.platform } } : {}) });
 }
 
 export type CaseRunner = (rule: Rule, c: RuleCase, file: string) => ScanResult;

@@ -5,6 +5,7 @@ import type { CpuFacts, DomainStateFacts, HostCmdlineFacts, KernelFacts, KernelM
 import { buildBlock, buildIommu, buildPci } from './platform/devices';
 import { buildHugepages, buildNuma, buildThp } from './platform/memory';
 import { at, commandReason, fileReason, okStdout, okText } from '../common/evidence';
+import { mergePlatform, type PlatformInfo } from '../common/platform';
 import { dirEntries, filesMatching, paramFact, ProblemSink, valueFact } from './platform/util';
 
 /**
@@ -17,6 +18,8 @@ export const PLATFORM_EVIDENCE = {
     uname: 'uname -r -m',
     dmesg: 'dmesg',
     'virsh.list.running': 'virsh -c qemu:///system list --name',
+    'libvirt.version': 'virtqemud --version, else libvirtd --version',
+    'qemu.version': 'QEMU --version (/usr/libexec/qemu-kvm, qemu-system-<arch>, qemu-kvm)',
   },
   files: [
     '/proc/cmdline',
@@ -84,6 +87,17 @@ function buildKernel(b: EvidenceBundle, unknown: Record<string, string>): Kernel
   const release = words.length >= 2 ? words[0] : null;
   const machine = words[words.length - 1];
   return { release, machine, arch: normalizeArch(machine), loc: at('command:uname'), key: 'kernel' };
+}
+
+/**
+ * The versions the host runs, from the programs themselves (`libvirtd (libvirt) 9.0.0`, `QEMU emulator version
+ * 7.2.22 (Debian ...)`) and the kernel release; null where the command could not run (offline roots, snapshots
+ * taken without them) or printed something else.
+ */
+export function buildVersions(b: EvidenceBundle, kernel: KernelFacts | null): PlatformInfo {
+  const libvirt = /\(libvirt\)\s+(\d[\w.+~-]*)/.exec(okStdout(commandOf(b, 'libvirt.version')) ?? '')?.[1] ?? null;
+  const qemu = /QEMU emulator version\s+(\d[\w.+~-]*)/.exec(okStdout(commandOf(b, 'qemu.version')) ?? '')?.[1] ?? null;
+  return mergePlatform({ libvirt, from: 'daemon --version' }, { qemu, from: 'qemu --version' }, { kernel: kernel?.release ?? null, from: 'uname -r' });
 }
 
 function buildCmdline(b: EvidenceBundle, unknown: Record<string, string>): HostCmdlineFacts | null {
@@ -260,6 +274,7 @@ export function buildPlatformFacts(bundle: EvidenceBundle, unknown: Record<strin
     pci: buildPci(bundle, unknown, sink),
     block: buildBlock(bundle, unknown),
     domainState: buildDomainState(bundle),
+    versions: buildVersions(bundle, kernel),
     platformProblems: sink.list,
   };
 }

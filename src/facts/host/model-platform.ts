@@ -1,3 +1,4 @@
+import type { PlatformInfo } from '../common/platform';
 import type { SourceLocation } from '../../util/location';
 
 /**
@@ -290,6 +291,8 @@ export interface PlatformFacts {
   pci: PciFacts | null;
   block: BlockFacts | null;
   domainState: DomainStateFacts;
+  /** libvirt, QEMU and kernel versions (upstream numbers) and where each came from; null when unknown. */
+  versions: PlatformInfo;
   /** Parse problems of platform evidence (bad masks, unparsable sysfs values...). */
   platformProblems: PlatformProblemFact[];
 }
