@@ -1,5 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { formatCpulist } from '../facts/cpuset';
+import { formatKernelMask, MAX_KERNEL_CPUS } from '../facts/host/kernel-bitmap';
 
 /**
  * The CEL environment rules are written in. Facts are plain objects; their numbers are CEL doubles, which
@@ -48,6 +49,22 @@ export const CEL_FUNCTIONS: { signature: string; description: string; handler: (
     handler: ((a: unknown) => formatCpulist(nums(a))) as never,
   },
   {
+    signature: 'cpumask(list): string',
+    description: "formats a CPU set as a kernel CPU mask (%*pb: comma-separated 32-bit hex words, most significant first: [0, 1, 40] → '100,00000003'); '' for an empty set",
+    handler: ((a: unknown) => {
+      const cpus = nums(a);
+      const bad = cpus.find((c) => !Number.isInteger(c) || c < 0 || c >= MAX_KERNEL_CPUS);
+      if (bad !== undefined) throw new Error(`cpumask(): ${bad} is not a CPU number below ${MAX_KERNEL_CPUS}`);
+      return formatKernelMask(cpus);
+    }) as never,
+  },
+  {
+    signature: 'pickCpus(list, list): list',
+    description:
+      'one CPU per element of the first list (the current choice per vCPU, null or -1 for none): kept when it is in the second list (the allowed CPUs) and not taken by an earlier element, else the lowest allowed CPU nobody keeps; -1 when none is left',
+    handler: ((a: unknown, b: unknown) => pickCpus(Array.isArray(a) ? a.map((x) => (x === null || x === undefined ? -1 : num(x))) : [], nums(b))) as never,
+  },
+  {
     signature: 'dupes(list): list',
     description: 'values that occur more than once (sorted)',
     handler: ((a: unknown) => {
@@ -83,6 +100,16 @@ export const CEL_FUNCTIONS: { signature: string; description: string; handler: (
     handler: ((a: unknown) => nums(a).reduce((x, y) => x + y, 0)) as never,
   },
 ];
+
+/** See the CEL function pickCpus: keep each wanted CPU that is allowed and free, fill the rest from the lowest free allowed ones. */
+export function pickCpus(wanted: readonly number[], allowed: readonly number[]): number[] {
+  const ok = new Set(allowed);
+  const used = new Set<number>();
+  const out = wanted.map((w) => (ok.has(w) && !used.has(w) ? (used.add(w), w) : -1));
+  const free = [...ok].filter((c) => !used.has(c)).sort((x, y) => x - y);
+  let i = 0;
+  return out.map((c) => (c >= 0 ? c : i < free.length ? free[i++] : -1));
+}
 
 /** One POSIX shell word: as is when it has only safe characters, else single-quoted (`'` written as `'\\''`). */
 export function shellWord(s: string): string {
