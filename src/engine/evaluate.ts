@@ -3,7 +3,7 @@ import type { SourceLocation } from '../util/location';
 import type { Rule, Severity } from './generated/rule';
 import { CelBudgetExceeded, charge, compileExpr, compileTemplate, display, firstLine, withEvaluationBudget, type CompiledExpr } from './cel';
 import { platformApplies, UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/common/platform';
-import type { Finding, NotEvaluated, TargetRef } from './findings';
+import type { Finding, FindingFix, NotEvaluated, TargetRef } from './findings';
 
 /**
  * A rule with its CEL compiled once. `for-each`, `where` and `assert` are compiled up front; `location`,
@@ -20,6 +20,7 @@ export class CompiledRule {
     subject?: CompiledExpr;
     message: (ctx: Record<string, unknown>) => string;
     remediation?: { text: (ctx: Record<string, unknown>) => string; snippet?: (ctx: Record<string, unknown>) => string };
+    fix?: (ctx: Record<string, unknown>) => FindingFix;
   };
 
   constructor(readonly rule: Rule) {
@@ -35,7 +36,13 @@ export class CompiledRule {
       subject: this.rule.subject ? compileExpr(this.rule.subject) : undefined,
       message: compileTemplate(this.rule.message),
       remediation: remediationTemplates(this.rule),
+      fix: fixTemplate(this.rule),
     });
+  }
+
+  /** The rule's fix, rendered per finding (undefined when the rule has none). */
+  get fix() {
+    return this.onFailure.fix;
   }
 
   get location(): CompiledExpr | undefined {
@@ -62,6 +69,33 @@ function remediationTemplates(rule: Rule) {
   const { text, snippet } = rule.remediation;
   if (!hasPlaceholder(text) && !hasPlaceholder(snippet?.content)) return undefined;
   return { text: compileTemplate(text), snippet: snippet ? compileTemplate(snippet.content) : undefined };
+}
+
+/**
+ * The rule's fix as a per-finding renderer: `remediation.fix` with its value/content/choice templates, or a snippet
+ * declared `fix: replace-element` (its content is the new element). Undefined when the rule has no fix.
+ */
+function fixTemplate(rule: Rule): ((ctx: Record<string, unknown>) => FindingFix) | undefined {
+  const f = rule.remediation.fix;
+  if (f) {
+    const value = f.value === undefined ? undefined : compileTemplate(f.value);
+    const content = f.content === undefined ? undefined : compileTemplate(f.content);
+    const choice = f.choice === undefined ? undefined : compileTemplate(f.choice);
+    return (ctx) => ({
+      kind: f.kind,
+      ...(f.element !== undefined ? { element: f.element } : {}),
+      ...(f.attribute !== undefined ? { attribute: f.attribute } : {}),
+      ...(value ? { value: value(ctx) } : {}),
+      ...(content ? { content: content(ctx) } : {}),
+      ...(choice ? { choice: choice(ctx) } : {}),
+    });
+  }
+  const s = rule.remediation.snippet;
+  if (s?.fix === 'replace-element' && s.language === 'xml') {
+    const content = compileTemplate(s.content);
+    return (ctx) => ({ kind: 'replace-element', content: content(ctx) });
+  }
+  return undefined;
 }
 
 /**
@@ -165,6 +199,9 @@ export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleS
         const message = cr.message(vars) + versionNote;
         step = 'remediation';
         const fix = cr.remediation;
+        const remediation = fix ? { text: fix.text(vars), ...(fix.snippet ? { snippet: fix.snippet(vars) } : {}) } : undefined;
+        step = 'fix';
+        const fixData = cr.fix?.(vars);
         findings.push({
           ruleId: rule.id,
           severity: settings.severity ?? rule.severity,
@@ -173,7 +210,8 @@ export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleS
           location,
           subject,
           fingerprint: fingerprint(rule.id, ctx.target, subject),
-          ...(fix ? { remediation: { text: fix.text(vars), ...(fix.snippet ? { snippet: fix.snippet(vars) } : {}) } } : {}),
+          ...(remediation ? { remediation } : {}),
+          ...(fixData ? { fix: fixData } : {}),
         });
       }
       return findings.length ? { status: 'fail', findings } : { status: 'pass' };

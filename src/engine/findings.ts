@@ -28,10 +28,26 @@ export interface Finding {
    * (e.g. the path of the flagged file); absent otherwise (the rule's static remediation applies as written).
    */
   remediation?: { text: string; snippet?: string };
+  /**
+   * The rule's fix rendered for this finding (`remediation.fix`, or a `snippet.fix: replace-element` snippet): what
+   * to change in the element at `location`, with this finding's values. The edit itself (offsets into the file) is
+   * computed from the file's text by src/fix (computeEdit).
+   */
+  fix?: FindingFix;
   /** Set when a policy waiver covers this finding; the finding stays visible. */
   waiver?: { justification: string; expires?: string; source?: string };
   /** Set when compared with a baseline. */
   baseline?: 'new' | 'unchanged';
+}
+
+/** A finding's fix as data (see Rule remediation.fix): values rendered, `choice` set when it is not automatic. */
+export interface FindingFix {
+  kind: 'set-attribute' | 'remove-attribute' | 'replace-element' | 'remove-element' | 'insert-child' | 'choice';
+  element?: string;
+  attribute?: string;
+  value?: string;
+  content?: string;
+  choice?: string;
 }
 
 /** A rule that could not be evaluated for a target, with the reason (missing evidence, unparsable input...). */

@@ -117,6 +117,9 @@ export function loadRuleFile(file: string, text?: string): { rule?: Rule; errors
     ['/message', rule.message, 'template'],
     ['/remediation/text', rule.remediation.text, 'template'],
     ['/remediation/snippet/content', rule.remediation.snippet?.content, 'template'],
+    ['/remediation/fix/value', rule.remediation.fix?.value, 'template'],
+    ['/remediation/fix/content', rule.remediation.fix?.content, 'template'],
+    ['/remediation/fix/choice', rule.remediation.fix?.choice, 'template'],
   ];
   for (const [p, src, kind] of exprs) {
     if (src === undefined) continue;

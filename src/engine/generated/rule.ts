@@ -113,6 +113,32 @@ export interface Rule {
        */
       fix?: 'replace-element';
     };
+    /**
+     * The fix as data, applied by `vmaudit fix domain` and emitted as a SARIF fix (domain rules). Positions come from the element the finding points at (its location); values are {{ }} templates (CEL, like the message) rendered for each finding. Only for changes that are unambiguous; kind 'choice' names what the operator must decide (reported, never applied).
+     */
+    fix?: {
+      /**
+       * set-attribute: give `attribute` the value `value` (replaced in place keeping its quotes, or added to the start tag); remove-attribute: delete `attribute`; replace-element: the element becomes `content`; remove-element: delete the element (and its line when alone on it); insert-child: add `content` as the element's last child; choice: not automatic, `choice` says what to decide.
+       */
+      kind: 'set-attribute' | 'remove-attribute' | 'replace-element' | 'remove-element' | 'insert-child' | 'choice';
+      /**
+       * Child element path (first child of each name, no namespace) from the element the finding points at, e.g. `backend`; default: that element.
+       */
+      element?: string;
+      attribute?: string;
+      /**
+       * set-attribute: the new value (template; escaped for the attribute's quotes).
+       */
+      value?: string;
+      /**
+       * replace-element, insert-child: the new XML element (template), re-indented to its place.
+       */
+      content?: string;
+      /**
+       * kind choice: the decision only the operator can make, named.
+       */
+      choice?: string;
+    };
   };
   references?: {
     title: string;

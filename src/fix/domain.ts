@@ -1,0 +1,89 @@
+import type { Finding } from '../engine/findings';
+import type { Rule } from '../engine/generated/rule';
+import { domainFileRules, scanDomainInput } from '../engine/scan-domains';
+import { ScanAccumulator, type RuleSelection } from '../engine/scan';
+import { decodeXmlBytes, MAX_XML_BYTES } from '../facts/xml';
+import { readRegularFile } from '../util/read-input';
+import { applyEdits, computeEdit, type TextEdit } from './edit';
+
+/** A finding left after fixing, and why it was not fixed. */
+export interface Remaining {
+  ruleId: string;
+  subject: string;
+  line: number | null;
+  /** `choice` for a fix that needs the operator's decision, `manual` for a rule without an automatic fix. */
+  why: 'choice' | 'manual' | 'failed';
+  reason: string;
+}
+
+export interface DomainFix {
+  /** As the reports name it (relative to the working directory). */
+  file: string;
+  /** Original bytes (undefined when the file could not be read). */
+  original?: Buffer;
+  text?: string;
+  /** The corrected text; undefined when nothing was changed (or the fix was refused: see `error`). */
+  fixedText?: string;
+  applied: TextEdit[];
+  remaining: Remaining[];
+  /** Why the file was not fixed at all (unreadable, not a domain, a fix that did not verify). */
+  error?: string;
+}
+
+function scanText(file: string, text: string, rules: readonly Rule[], selection: RuleSelection) {
+  const acc = new ScanAccumulator(domainFileRules(rules), selection);
+  scanDomainInput(acc, { file, text });
+  return acc.result();
+}
+
+/**
+ * Fixes one domain document's text: every finding whose rule has an automatic fix gets its edit (computed from the
+ * finding and the text), the edits are applied by offset into the original text (nothing is re-serialised), and the
+ * result is scanned again with the same rules: it must parse, every fixed finding must be gone and no finding may
+ * be new; otherwise nothing is changed and `error` says why. Pure (no I/O).
+ */
+export function fixDomainText(file: string, text: string, rules: readonly Rule[], selection: RuleSelection): DomainFix {
+  const before = scanText(file, text, rules, selection);
+  if (before.errors.length) return { file, text, applied: [], remaining: [], error: before.errors.map((e) => e.message).join('; ') };
+  const edits: TextEdit[] = [];
+  const why = new Map<string, Omit<Remaining, 'ruleId' | 'subject' | 'line'>>();
+  for (const f of before.findings) {
+    const r = f.location && f.location.file === file ? computeEdit(text, f) : ({ ok: false, reason: 'the finding has no location in this file' } as const);
+    if (r.ok) edits.push(r.edit);
+    else why.set(f.fingerprint, { why: !f.fix ? 'manual' : f.fix.kind === 'choice' ? 'choice' : 'failed', reason: r.reason });
+  }
+  const remainingOf = (fs: readonly Finding[]): Remaining[] =>
+    fs.map((f) => ({ ruleId: f.ruleId, subject: f.subject, line: f.location?.line ?? null, ...(why.get(f.fingerprint) ?? { why: 'failed' as const, reason: 'another fix changed the same text: run fix again' }) }));
+  if (edits.length === 0) return { file, text, applied: [], remaining: remainingOf(before.findings) };
+  const { text: fixed, applied } = applyEdits(text, edits);
+  const after = scanText(file, fixed, rules, selection);
+  const fixedIds = new Set(applied.map((e) => e.fingerprint));
+  const beforeIds = new Set(before.findings.map((f) => f.fingerprint));
+  const problems = [
+    ...after.errors.map((e) => `the fixed document does not parse: ${e.message}`),
+    ...after.findings.filter((f) => fixedIds.has(f.fingerprint)).map((f) => `the fix for ${f.ruleId} ${f.subject} did not resolve it`),
+    ...after.findings.filter((f) => !beforeIds.has(f.fingerprint)).map((f) => `the fixed document has a new finding ${f.ruleId} ${f.subject}`),
+    ...after.notEvaluated.filter((n) => !before.notEvaluated.some((b) => b.ruleId === n.ruleId)).map((n) => `${n.ruleId} is no longer evaluated: ${n.reason}`),
+  ];
+  if (problems.length) return { file, text, applied: [], remaining: remainingOf(before.findings), error: `not fixed: ${problems.join('; ')}` };
+  return { file, text, fixedText: fixed, applied, remaining: remainingOf(after.findings) };
+}
+
+/**
+ * Reads a domain file and fixes it (fixDomainText). The fix works on the file's own bytes: only a file whose text
+ * encodes back to exactly the same bytes (UTF-8, with or without a byte-order mark) is fixed, so every byte outside
+ * the edits is kept.
+ */
+export function fixDomainFile(path: string, shownAs: string, rules: readonly Rule[], selection: RuleSelection): DomainFix {
+  const r = readRegularFile(path, MAX_XML_BYTES, 'a domain XML file');
+  if (!r.ok) return { file: shownAs, applied: [], remaining: [], error: r.reason };
+  const decoded = decodeXmlBytes(r.data, shownAs);
+  if (!decoded.ok) {
+    const l = decoded.problem.location;
+    return { file: shownAs, original: r.data, applied: [], remaining: [], error: `${l ? `${l.file}:${l.line}:${l.column}: ` : ''}${decoded.problem.message}` };
+  }
+  if (!Buffer.from(decoded.text, 'utf8').equals(r.data)) {
+    return { file: shownAs, original: r.data, applied: [], remaining: [], error: 'not UTF-8 (a declared encoding): vmaudit fixes only UTF-8 files, whose untouched bytes it can keep exactly' };
+  }
+  return { ...fixDomainText(shownAs, decoded.text, rules, selection), original: r.data };
+}
