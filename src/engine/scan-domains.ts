@@ -43,9 +43,15 @@ export function readDomainFile(file: string, shownAs = file): DomainInput {
  * their locations name FILE itself (line numbers into it), so SARIF results still point at the file.
  */
 export function scanDomainInput(acc: ScanAccumulator, input: DomainInput): void {
+  if (input.text === undefined && !input.decodeError) {
+    // Nothing was read (missing, a directory that cannot be listed, a FIFO, over the size limit): one scan error for
+    // the target and no rule evaluation; every rule "not evaluated" would only repeat that error once per rule.
+    const location = { file: input.file, line: 1, column: 1 };
+    acc.addError({ target: { kind: 'domain', name: input.file }, kind: 'input', message: `${input.file}:1:1: ${input.readError ?? 'cannot be read'}`, location });
+    return;
+  }
   if (input.text === undefined) {
-    const problem = input.decodeError ?? { code: 'input.unreadable', level: 'error' as const, message: input.readError ?? 'unreadable', location: { file: input.file, line: 1, column: 1 } };
-    scanDomainDocument(acc, input.file, input.file, { ok: false, problems: [problem] });
+    scanDomainDocument(acc, input.file, input.file, { ok: false, problems: [input.decodeError!] });
     return;
   }
   const docs = parseDomainDocuments(input.text, input.file);
@@ -66,7 +72,8 @@ function scanDomainDocument(acc: ScanAccumulator, file: string, name: string, pa
   const fileLoc = { file, line: 1, column: 1 };
   acc.evaluate(['domain'], {
     target,
-    vars: { domain, input: { file, problems: problems.map((p) => ({ ...p, loc: p.location ?? fileLoc, key: (p as { key?: string }).key ?? p.code })) } },
+    // No host in a domain-file scan: rules that use the host's facts in host scans check `host != null`.
+    vars: { domain, host: null, domains: null, input: { file, problems: problems.map((p) => ({ ...p, loc: p.location ?? fileLoc, key: (p as { key?: string }).key ?? p.code })) } },
     unknown,
   });
 }
@@ -93,9 +100,10 @@ export function domainFileRules(rules: readonly Rule[]): Rule[] {
   return rules.filter((r) => r.scope === 'domain');
 }
 
-/** Scans domain XML files with the domain-scope rules. */
-export function scanDomainFiles(files: readonly string[], rules: readonly Rule[], selection?: RuleSelection) {
+/** Scans domain XML files, and inputs already read (`preread`: stdin), with the domain-scope rules. */
+export function scanDomainFiles(files: readonly string[], rules: readonly Rule[], selection?: RuleSelection, preread: readonly DomainInput[] = []) {
   const acc = new ScanAccumulator(domainFileRules(rules), selection);
+  for (const input of preread) scanDomainInput(acc, input);
   for (const f of files) scanDomainInput(acc, readDomainArg(f));
   return acc.result();
 }
