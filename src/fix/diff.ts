@@ -37,8 +37,9 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
     let j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && keyA(pre + i) === keyB(pre + j)) ops.push({ op: ' ', i: pre + i++, j: pre + j++ });
-      else if (j < m && (i === n || L[i][j + 1] >= L[i + 1][j])) ops.push({ op: '+', i: -1, j: pre + j++ });
-      else ops.push({ op: '-', i: pre + i++, j: -1 });
+      // Deletions before insertions (as diff -u prints a changed line: - then +).
+      else if (i < n && (j === m || L[i + 1][j] >= L[i][j + 1])) ops.push({ op: '-', i: pre + i++, j: -1 });
+      else ops.push({ op: '+', i: -1, j: pre + j++ });
     }
   }
   for (let k = 0; k < suf; k++) ops.push({ op: ' ', i: A.length - suf + k, j: B.length - suf + k });
