@@ -4,6 +4,7 @@ import type { TargetRef } from '../engine/findings';
 import type { Rule } from '../engine/generated/rule';
 import { ScanAccumulator, type RuleSelection } from '../engine/scan';
 import type { ScanResult } from '../engine/findings';
+import { termText } from '../report/escape';
 import { gatherEvidence, type SourceFlagValues } from './sources';
 
 /**
@@ -32,7 +33,8 @@ export async function scanEvidenceSources(
       const target: TargetRef = { kind, name };
       acc.addError({ target, kind: e.kind, message: e.message.startsWith(name) ? e.message : `${name}: ${e.message}` });
     },
-    log: (line) => process.stderr.write(`${line}\n`),
+    // Progress lines name hosts (inventory aliases, addresses): their control characters are shown, not sent raw.
+    log: (line) => process.stderr.write(`${termText(line)}\n`),
   });
   return { result: acc.result(), bundles };
 }

@@ -5,6 +5,7 @@ import type { Rule } from '../engine/generated/rule';
 import { applyWaivers, DEFAULT_POLICY, describeWaiverNote, formatPolicyError, loadPolicy, today, type ResolvedPolicy } from '../engine/policy';
 import type { RuleSelection } from '../engine/scan';
 import { parsePlatformFlag } from '../facts/common/platform';
+import { termText } from '../report/escape';
 import { EXIT, emit, reportOnTerminal, type ReportFlags } from './output';
 import { loadRulesOrExplain } from './rules';
 import { UsageError } from './usage-error';
@@ -59,7 +60,8 @@ export function finishScan(result: ScanResult, flags: ScanFlags, setup: ScanSetu
   const waivers = applyWaivers(result, setup.policy.waivers, today());
   for (const n of waivers) if (n.status === 'expired') write(`vmaudit: warning: ${describeWaiverNote(n)}\n`);
   // Scan errors are in every report; repeat them on stderr unless the report itself is on the terminal.
-  if (!reportOnTerminal(flags)) for (const e of result.errors) write(`vmaudit: ${e.message}\n`);
+  // Messages name targets (file and host names): their control characters are shown, never sent to the terminal raw.
+  if (!reportOnTerminal(flags)) for (const e of result.errors) write(`vmaudit: ${termText(e.message)}\n`);
   return emit(result, flags, setup.policy.name, { failOn: setup.policy.failOn, waivers, baseline });
 }
 
@@ -77,7 +79,7 @@ export async function runScan(cmd: Command, flags: ScanFlags, scan: (rules: Rule
     result = await scan(setup!.rules, setup!.policy.selection);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`vmaudit: ${e.message}\n`);
+    process.stderr.write(`vmaudit: ${termText(e.message)}\n`);
     cmd.exit(EXIT.USAGE);
   }
   // undefined: the scan reported by itself that there was nothing to audit.

@@ -1,12 +1,19 @@
 import { SEVERITIES, type Finding, type Severity } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
 import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, type ReportContext } from './common';
+import { htmlText } from './escape';
 import { isOpen, ruleTargetMatrix, targetKey } from './matrix';
 
-/** Escapes text for HTML content and (double-quoted) attribute values. */
+/**
+ * Escapes text for HTML content and (quoted) attribute values, control characters from targets shown visibly
+ * (`\x1b`, `\n`: a browser would drop or collapse them silently).
+ */
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return htmlText(s);
 }
+
+/** As esc, for text that is multi-line by design (remediation prose, snippets in <pre>): line breaks and tabs kept. */
+const escLines = (s: string) => htmlText(s, '\n\t');
 
 const COLOR: Record<Severity, string> = { critical: '#7b1fa2', high: '#c62828', medium: '#ef6c00', low: '#1565c0', info: '#757575' };
 
@@ -154,8 +161,8 @@ export function toHtml(ctx: ReportContext): string {
         const where = f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : '—';
         const rem = r ? remediationOf(r, f) : undefined;
         const fix = rem
-          ? `<details class="fix" open><summary>Fix</summary><p>${esc(rem.text.trim())}</p>${
-              rem.snippet ? `<div class="muted">In ${esc(rem.snippet.target)}:</div><pre><code>${esc(rem.snippet.content.trimEnd())}</code></pre>` : ''
+          ? `<details class="fix" open><summary>Fix</summary><p>${escLines(rem.text.trim())}</p>${
+              rem.snippet ? `<div class="muted">In ${esc(rem.snippet.target)}:</div><pre><code>${escLines(rem.snippet.content.trimEnd())}</code></pre>` : ''
             }</details>`
           : '';
         out.push(

@@ -1,20 +1,20 @@
 import { severityRank, type Finding } from '../engine/findings';
 import { gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
+import { xmlText } from './escape';
 import { ruleTargetMatrix, targetKey, type RuleTargetCell } from './matrix';
 
-/** Text safe in XML 1.0 content and attribute values: escaped, and without the characters XML 1.0 forbids. */
+/**
+ * Text safe in XML 1.0 content and attribute values: escaped, control characters (which XML 1.0 forbids, or a parser
+ * would normalise: CR, and line breaks in attributes) shown visibly as `\x1b`, `\n`, and noncharacters replaced.
+ */
 export function xmlEscape(s: string): string {
-  return s
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return xmlText(s);
 }
 
-/** Attribute values also keep their line breaks (an XML parser would normalise raw ones to spaces). */
-const attr = (s: string) => xmlEscape(s).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+const attr = xmlEscape;
+
+/** A multi-line body (<failure>, <system-out>): its lines escaped one by one, joined by real line breaks. */
+const body = (lines: string[]) => lines.map((l) => xmlEscape(l)).join('\n');
 
 function where(f: Finding): string {
   return f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : `${f.target.kind} ${f.target.name}`;
@@ -22,7 +22,9 @@ function where(f: Finding): string {
 
 /**
  * JUnit XML as Jenkins (junit plugin) and GitLab (artifacts:reports:junit) read it: one <testsuite> per target,
- * one <testcase> per rule × target. Open findings are <failure type="severity">; a rule whose findings are all
+ * one <testcase> per rule × target. Open findings at or above the gate (--fail-on) are <failure type="severity">,
+ * so the CI test tab is red exactly when the gate fails; open findings below it leave the testcase passed and are
+ * listed in its <system-out>; a rule whose findings are all
  * waived or unchanged against the baseline is <skipped> with the reason; a rule that could not be evaluated is
  * <skipped>; a target that could not be scanned gets a `scan` testcase with an <error>. No timestamps: the same
  * input gives the same bytes.
@@ -41,9 +43,10 @@ export function toJunit(ctx: ReportContext): string {
     for (const e of row.errors) {
       counts.tests++;
       counts.errors++;
-      cases.push(`    <testcase classname="${attr(classname)}" name="scan" time="0">\n      <error message="${attr(e)}" type="scan-error">${xmlEscape(e)}</error>\n    </testcase>`);
+      cases.push(`    <testcase classname="${attr(classname)}" name="scan" time="0">\n      <error message="${attr(e)}" type="scan-error">${body(e.split('\n'))}</error>\n    </testcase>`);
     }
-    for (const c of row.cells) cases.push(testcase(c, classname, rules.get(c.ruleId)?.title, counts, gate));
+    const below = ctx.failOn === 'none' ? ' [gate off]' : ` [below the gate: ${ctx.failOn}]`;
+    for (const c of row.cells) cases.push(testcase(c, classname, rules.get(c.ruleId)?.title, counts, gate, below));
     totals.tests += counts.tests;
     totals.failures += counts.failures;
     totals.errors += counts.errors;
@@ -65,7 +68,7 @@ export function toJunit(ctx: ReportContext): string {
   );
 }
 
-function testcase(c: RuleTargetCell, classname: string, title: string | undefined, counts: { tests: number; failures: number; skipped: number }, gate: Set<Finding>): string {
+function testcase(c: RuleTargetCell, classname: string, title: string | undefined, counts: { tests: number; failures: number; skipped: number }, gate: Set<Finding>, belowTag: string): string {
   counts.tests++;
   const file = c.findings.find((f) => f.location)?.location?.file;
   const head = `    <testcase classname="${attr(classname)}" name="${attr(`${c.ruleId}${title ? `: ${title}` : ''}`)}"${file ? ` file="${attr(file)}"` : ''} time="0"`;
@@ -76,16 +79,19 @@ function testcase(c: RuleTargetCell, classname: string, title: string | undefine
   }
   const lines = c.findings.map((f) => {
     const state = f.waiver ? ` [waived until ${f.waiver.expires ?? '?'}: ${f.waiver.justification}]` : f.baseline === 'unchanged' ? ' [unchanged since baseline]' : gate.has(f) ? ' [fails the gate]' : '';
-    return `${f.severity.toUpperCase()} ${where(f)} ${f.subject}: ${f.message}${state}`;
+    const below = !f.waiver && f.baseline !== 'unchanged' && !gate.has(f) ? belowTag : '';
+    return `${f.severity.toUpperCase()} ${where(f)} ${f.subject}: ${f.message}${state}${below}`;
   });
   if (c.status === 'accepted') {
     counts.skipped++;
     const why = c.findings.every((f) => f.waiver) ? `waived: ${c.findings[0].waiver!.justification}` : 'findings unchanged since the baseline or waived';
-    return `${head}>\n      <skipped message="${attr(why)}"/>\n      <system-out>${xmlEscape(lines.join('\n'))}</system-out>\n    </testcase>`;
+    return `${head}>\n      <skipped message="${attr(why)}"/>\n      <system-out>${body(lines)}</system-out>\n    </testcase>`;
   }
+  // Open findings, but none at or above the gate: the testcase passes and says what was found.
+  const open = c.findings.filter((f) => gate.has(f));
+  if (!open.length) return `${head}>\n      <system-out>${body(lines)}</system-out>\n    </testcase>`;
   counts.failures++;
-  const open = c.findings.filter((f) => !f.waiver && f.baseline !== 'unchanged');
   const worst = open.reduce((w, f) => (severityRank(f.severity) > severityRank(w) ? f.severity : w), open[0].severity);
   const msg = open.length === 1 ? open[0].message : `${open.length} findings: ${open[0].message}`;
-  return `${head}>\n      <failure message="${attr(msg)}" type="${worst}">${xmlEscape(lines.join('\n'))}</failure>\n    </testcase>`;
+  return `${head}>\n      <failure message="${attr(msg)}" type="${worst}">${body(lines)}</failure>\n    </testcase>`;
 }

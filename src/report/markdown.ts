@@ -1,23 +1,26 @@
 import { SEVERITIES, type Finding } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
 import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, type ReportContext } from './common';
+import { mdInline, visibleControls } from './escape';
 import { isOpen } from './matrix';
 
 /**
- * Inline Markdown text: GitHub renders HTML inside Markdown, so `<seclabel>` in a message would vanish; escape
- * HTML, table pipes, and the characters that start emphasis, code or links. Newlines become spaces.
+ * Inline Markdown text written as prose (remediation text, waiver justifications): controls from targets shown
+ * visibly, HTML escaped (GitHub renders HTML inside Markdown, so `<seclabel>` in a message would vanish), table pipes
+ * and the characters that start emphasis, code or links escaped. Newlines become spaces.
  */
 export function mdText(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r?\n/g, ' ')
-    .replace(/([\\`*_[\]|#~])/g, '\\$1');
+  return mdInline(s, { prose: true });
+}
+
+/** Inline Markdown for target data (file names, target names, messages, errors): as mdText, a newline shown as `\n`. */
+export function mdData(s: string): string {
+  return mdInline(s);
 }
 
 /** A fenced code block whose fence is longer than any backtick run inside. */
-function fence(content: string, lang = ''): string {
+function fence(raw: string, lang = ''): string {
+  const content = visibleControls(raw, '\n\t');
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const f = '`'.repeat(longest + 1);
   return `${f}${lang}\n${content.trimEnd()}\n${f}`;
@@ -52,14 +55,14 @@ export function toMarkdown(ctx: ReportContext): string {
   out.push('');
   if (ctx.baseline) {
     const b = ctx.baseline;
-    out.push(`**Baseline** \`${mdText(b.file)}\`: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed.`, '');
+    out.push(`**Baseline** ${b.file.includes('`') ? mdData(b.file) : `\`${visibleControls(b.file)}\``}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed.`, '');
   }
   const open = result.findings.filter(isOpen);
   const closed = result.findings.filter((f) => !isOpen(f));
   if (open.length) {
     out.push(`### ${ctx.baseline ? 'New findings' : 'Findings'} (${open.length})`, '');
     out.push('| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |');
-    for (const f of open) out.push(`| ${ICON[f.severity]} ${f.severity}${gate.includes(f) ? ' ⛔' : ''} | ${mdText(f.ruleId)} | ${mdText(where(f))} | ${mdText(f.message)} |`);
+    for (const f of open) out.push(`| ${ICON[f.severity]} ${f.severity}${gate.includes(f) ? ' ⛔' : ''} | ${mdData(f.ruleId)} | ${mdData(where(f))} | ${mdData(f.message)} |`);
     out.push('');
     // One entry per rule, or per distinct remediation when a rule renders it for each finding (the flagged file...).
     const fixes = new Map<string, { id: string; title: string; fix: NonNullable<ReturnType<typeof remediationOf>> }>();
@@ -73,19 +76,19 @@ export function toMarkdown(ctx: ReportContext): string {
     out.push('<details><summary>How to fix</summary>', '');
     for (const { id, title, fix } of fixes.values()) {
       out.push(`#### ${mdText(id)}: ${mdText(title)}`, '', mdText(fix.text.trim()), '');
-      if (fix.snippet) out.push(`In ${mdText(fix.snippet.target)}:`, '', fence(fix.snippet.content, fix.snippet.language === 'shell' ? 'sh' : fix.snippet.language === 'xml' ? 'xml' : 'ini'), '');
+      if (fix.snippet) out.push(`In ${mdData(fix.snippet.target)}:`, '', fence(fix.snippet.content, fix.snippet.language === 'shell' ? 'sh' : fix.snippet.language === 'xml' ? 'xml' : 'ini'), '');
     }
     out.push('</details>', '');
   } else out.push(ctx.baseline ? 'No new findings.' : 'No findings.', '');
   if (closed.length) {
     out.push(`<details><summary>Waived or unchanged since the baseline (${closed.length})</summary>`, '');
     out.push('| Severity | Rule | Where | Status |', '| --- | --- | --- | --- |');
-    for (const f of closed) out.push(`| ${f.severity} | ${mdText(f.ruleId)} | ${mdText(where(f))} | ${f.waiver ? `waived until ${mdText(f.waiver.expires ?? '?')}: ${mdText(f.waiver.justification)}` : 'unchanged'} |`);
+    for (const f of closed) out.push(`| ${f.severity} | ${mdData(f.ruleId)} | ${mdData(where(f))} | ${f.waiver ? `waived until ${mdText(f.waiver.expires ?? '?')}: ${mdText(f.waiver.justification)}` : 'unchanged'} |`);
     out.push('', '</details>', '');
   }
   if (ctx.baseline?.fixed.length) {
     out.push(`<details><summary>Fixed since the baseline (${ctx.baseline.fixed.length})</summary>`, '');
-    for (const e of ctx.baseline.fixed) out.push(`- ${mdText(e.ruleId)} ${mdText(e.target ?? '')} ${mdText(e.subject ?? '')}`.trimEnd());
+    for (const e of ctx.baseline.fixed) out.push(`- ${mdData(e.ruleId)} ${mdData(e.target ?? '')} ${mdData(e.subject ?? '')}`.trimEnd());
     out.push('', '</details>', '');
   }
   const notes = (ctx.waivers ?? []).filter((n) => n.status !== 'active');
@@ -96,12 +99,12 @@ export function toMarkdown(ctx: ReportContext): string {
   }
   if (result.errors.length) {
     out.push('### Could not scan', '');
-    for (const e of result.errors) out.push(`- ${mdText(`${e.target.kind} ${e.target.name}: ${e.message}`)}`);
+    for (const e of result.errors) out.push(`- ${mdData(`${e.target.kind} ${e.target.name}: ${e.message}`)}`);
     out.push('');
   }
   if (result.notEvaluated.length) {
     out.push(`<details><summary>Not evaluated (${result.notEvaluated.length})</summary>`, '');
-    for (const n of result.notEvaluated) out.push(`- ${mdText(n.ruleId)} on ${mdText(n.target.name)}: ${mdText(n.reason)}`);
+    for (const n of result.notEvaluated) out.push(`- ${mdData(n.ruleId)} on ${mdData(n.target.name)}: ${mdData(n.reason)}`);
     out.push('', '</details>', '');
   }
   return out.join('\n');

@@ -4,6 +4,7 @@ import type { Finding, Severity } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
 import { countBySeverity, gateFindings, remediationOf, ruleMap, type ReportContext } from './common';
+import { termLines, termText } from './escape';
 
 /**
  * Whether the text report is coloured: `--color`/`--no-color` decide when given; otherwise only when it goes to a
@@ -14,7 +15,11 @@ export function colorEnabled(opts: { flag?: boolean; toFile: boolean; isTTY: boo
   return !opts.toFile && opts.isTTY && !opts.env.NO_COLOR;
 }
 
-/** The terminal report: findings grouped by file, then severity; colour only when asked (a TTY, no NO_COLOR). */
+/**
+ * The terminal report: findings grouped by file, then severity; colour only when asked (a TTY, no NO_COLOR). Every
+ * string from a target is escaped (`termText`) before it is coloured: no raw control character from a file name,
+ * domain name or message reaches the terminal, and none splits a line.
+ */
 export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boolean }): string {
   const c = createColors(opts.color);
   const paint: Record<Severity, (s: string) => string> = {
@@ -35,18 +40,18 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
   }
   for (const [file, findings] of byFile) {
     const targets = [...new Set(findings.map((f) => f.target.name))].filter((n) => n !== file);
-    out.push(c.bold(c.underline(file)) + (targets.length ? c.dim(`  (${targets.join(', ')})`) : ''));
+    out.push(c.bold(c.underline(termText(file))) + (targets.length ? c.dim(`  (${targets.map(termText).join(', ')})`) : ''));
     for (const sev of SEVERITIES) {
       for (const f of findings.filter((x) => x.severity === sev)) {
         const where = f.location ? `${f.location.line}:${f.location.column}` : '-';
         const tag = f.waiver ? c.dim(' [waived]') : f.baseline === 'unchanged' ? c.dim(' [baseline]') : '';
-        out.push(`  ${c.dim(where.padEnd(8))} ${paint[sev](sev.padEnd(8))} ${c.bold(f.ruleId)}  ${f.message}${tag}`);
+        out.push(`  ${c.dim(where.padEnd(8))} ${paint[sev](sev.padEnd(8))} ${c.bold(termText(f.ruleId))}  ${termText(f.message)}${tag}`);
         const rule = rules.get(f.ruleId);
         if (opts.verbose && rule) {
           const fix = remediationOf(rule, f);
-          out.push(c.dim(`           fix: ${fix.text.trim().split('\n')[0]}`));
+          out.push(c.dim(`           fix: ${termLines(fix.text.trim())[0]}`));
           const s = fix.snippet;
-          if (s) for (const l of s.content.trimEnd().split('\n')) out.push(c.dim(`             ${l}`));
+          if (s) for (const l of termLines(s.content.trimEnd())) out.push(c.dim(`             ${l}`));
         }
       }
     }
@@ -57,14 +62,14 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
     for (const e of result.errors) {
       // Messages name their target (they are also printed alone on stderr); the heading here already does.
       const msg = e.message.startsWith(`${e.target.name}: `) ? e.message.slice(e.target.name.length + 2) : e.message;
-      out.push(`  ${e.target.kind} ${e.target.name}: ${msg}`);
+      out.push(`  ${e.target.kind} ${termText(e.target.name)}: ${termText(msg)}`);
     }
     out.push('');
   }
   if (result.notEvaluated.length) {
     const groups = new Map<string, Set<string>>();
     for (const n of result.notEvaluated) {
-      const k = `${n.target.name}: ${n.reason}`;
+      const k = termText(`${n.target.name}: ${n.reason}`);
       if (!groups.has(k)) groups.set(k, new Set());
       groups.get(k)!.add(n.ruleId);
     }
@@ -75,17 +80,17 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
   const notes = (ctx.waivers ?? []).filter((n) => n.status !== 'active');
   if (notes.length) {
     out.push(c.bold(c.yellow('Waivers:')));
-    for (const n of notes) out.push(`  ${n.status === 'expired' ? c.yellow('expired') : c.dim('unused ')} ${describeWaiverNote(n)}`);
+    for (const n of notes) out.push(`  ${n.status === 'expired' ? c.yellow('expired') : c.dim('unused ')} ${termText(describeWaiverNote(n))}`);
     out.push('');
   }
   if (ctx.baseline) {
     const b = ctx.baseline;
-    out.push(`baseline ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed`);
-    for (const e of b.fixed) out.push(c.green(`  fixed  ${e.ruleId}  ${e.target ?? ''} ${e.subject ?? ''}`.trimEnd()));
+    out.push(`baseline ${termText(b.file)}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed`);
+    for (const e of b.fixed) out.push(c.green(termText(`  fixed  ${e.ruleId}  ${e.target ?? ''} ${e.subject ?? ''}`.trimEnd())));
   }
   // The versions verdicts were judged for: each host's own; for domain files only when given (--platform, policy).
-  for (const p of result.platforms ?? []) out.push(c.dim(`platform of ${p.target.name}: ${describePlatform(p.platform)}`));
-  if (result.platform && PLATFORM_COMPONENTS.some((k) => result.platform![k] !== null)) out.push(c.dim(`platform of the domain files: ${describePlatform(result.platform)}`));
+  for (const p of result.platforms ?? []) out.push(c.dim(termText(`platform of ${p.target.name}: ${describePlatform(p.platform)}`)));
+  if (result.platform && PLATFORM_COMPONENTS.some((k) => result.platform![k] !== null)) out.push(c.dim(termText(`platform of the domain files: ${describePlatform(result.platform)}`)));
   const counts = countBySeverity(result.findings);
   const summary = SEVERITIES.filter((s) => counts[s] > 0).map((s) => paint[s](`${counts[s]} ${s}`));
   const waived = result.findings.filter((f) => f.waiver).length;

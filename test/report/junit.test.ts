@@ -56,9 +56,38 @@ describe('JUnit report', () => {
     expect(cs.filter((c) => c.skipped !== undefined).length).toBeGreaterThan(10);
   });
 
-  it('escapes text and drops characters XML 1.0 forbids', () => {
-    expect(xmlEscape(`a<b>&"c'\u0001\uFFFE`)).toBe('a&lt;b&gt;&amp;&quot;c&apos;\uFFFD\uFFFD');
+  it('escapes text; characters XML 1.0 forbids (and CR, LF, C1 controls) are shown as visible escapes', () => {
+    expect(xmlEscape(`a<b>&"c'\u0001\uFFFE`)).toBe('a&lt;b&gt;&amp;&quot;c&apos;\\x01\uFFFD');
+    expect(xmlEscape('x\r\ny\u009b\u0000')).toBe('x\\r\\ny\\x9b\\x00');
     expect(toJunit(sampleContext())).toBe(xml);
+  });
+
+  it('only findings at or above the gate are failures; those below it leave the testcase passed, listed in <system-out>', () => {
+    const severities = new Set(ctx.result.findings.filter((f) => !f.waiver && f.baseline !== 'unchanged').map((f) => f.severity));
+    // The sample must hold open findings on both sides of its gate (high) for this test to mean anything.
+    expect([...severities].some((s) => s === 'high' || s === 'critical')).toBe(true);
+    expect([...severities].some((s) => s === 'low' || s === 'info' || s === 'medium')).toBe(true);
+    let below = 0;
+    for (const s of suites) {
+      for (const c of asArray(s.testcase as Node | Node[])) {
+        const rule = String(c.name).split(':')[0];
+        const open = ctx.result.findings.filter((f) => `${f.target.kind}:${f.target.name}` === s.name && f.ruleId === rule && !f.waiver && f.baseline !== 'unchanged');
+        const gating = open.filter((f) => f.severity === 'high' || f.severity === 'critical');
+        expect(c.failure !== undefined).toBe(gating.length > 0);
+        if (open.length && !gating.length) {
+          below++;
+          expect(c.skipped).toBeUndefined();
+          expect(String(c['system-out'])).toContain('[below the gate: high]');
+        }
+      }
+    }
+    expect(below).toBeGreaterThan(0);
+    // The same report with the gate at info: every open finding fails; with the gate off, none does.
+    const all = toJunit({ ...sampleContext(), failOn: 'info' });
+    const off = toJunit({ ...sampleContext(), failOn: 'none' });
+    expect((all.match(/<failure /g) ?? []).length).toBeGreaterThan((xml.match(/<failure /g) ?? []).length);
+    expect(off).not.toContain('<failure ');
+    expect(off).toContain('[gate off]');
   });
 });
 
