@@ -3,6 +3,14 @@ import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import { EXIT } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
+import type { Rule } from '../../engine/generated/rule';
+
+/** `auto`: `vmaudit fix domain` applies the rule's fix; `choice`: its fix needs a decision; `-`: none. */
+function fixability(r: Rule): 'auto' | 'choice' | '-' {
+  const f = r.remediation.fix;
+  if (f) return f.kind === 'choice' ? 'choice' : 'auto';
+  return r.remediation.snippet?.fix === 'replace-element' && r.scope === 'domain' ? 'auto' : '-';
+}
 
 export default class RulesList extends Command {
   static override summary = 'List every rule with its severity, scope and guide section';
@@ -22,12 +30,13 @@ export default class RulesList extends Command {
       .filter((r) => (!flags.scope || r.scope === flags.scope) && (!flags.area || r.area === flags.area))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
     if (flags.json) {
-      process.stdout.write(JSON.stringify(shown.map((r) => ({ id: r.id, title: r.title, severity: r.severity, area: r.area, scope: r.scope, guide: r.guide, tags: r.tags ?? [], optIn: r['opt-in'] === true })), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(shown.map((r) => ({ id: r.id, title: r.title, severity: r.severity, area: r.area, scope: r.scope, guide: r.guide, tags: r.tags ?? [], optIn: r['opt-in'] === true, fix: fixability(r) })), null, 2) + '\n');
     } else {
       const w = Math.max(...shown.map((r) => r.id.length), 2);
-      process.stdout.write(`${'ID'.padEnd(w)}  ${'SEVERITY'.padEnd(8)}  ${'SCOPE'.padEnd(6)}  ${'GUIDE SECTION'.padEnd(38)}  TITLE\n`);
-      for (const r of shown) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.scope.padEnd(6)}  ${r.guide.join(', ').padEnd(38)}  ${r.title}${r['opt-in'] ? ' (opt-in)' : ''}\n`);
+      process.stdout.write(`${'ID'.padEnd(w)}  ${'SEVERITY'.padEnd(8)}  ${'SCOPE'.padEnd(6)}  ${'FIX'.padEnd(6)}  ${'GUIDE SECTION'.padEnd(38)}  TITLE\n`);
+      for (const r of shown) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.scope.padEnd(6)}  ${fixability(r).padEnd(6)}  ${r.guide.join(', ').padEnd(38)}  ${r.title}${r['opt-in'] ? ' (opt-in)' : ''}\n`);
       const optIn = shown.filter((r) => r['opt-in']).length;
+      process.stdout.write(`FIX: auto = \`vmaudit fix domain\` applies it; choice = the fix needs the operator's decision (reported)\n`);
       process.stdout.write(`${shown.length} rules${optIn ? ` (${optIn} opt-in: run only when a policy names them, e.g. --policy strict)` : ''}\n`);
     }
     if (errors.length) this.exit(EXIT.USAGE);
