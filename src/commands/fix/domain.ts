@@ -10,7 +10,7 @@ import { runFixDomain } from '../../fix/run';
 export default class FixDomain extends Command {
   static override summary = 'Write corrected domain XML for the findings that have an automatic fix';
   static override description =
-    'Scans each domain XML file, applies the automatic fixes of its findings (see `vmaudit rules list`: FIX column) ' +
+    'Scans each domain XML file, applies the automatic fixes of its findings (marked [auto-fix] by `vmaudit rules list`) ' +
     'as edits at their exact places in the original text, so everything else keeps its bytes (comments, quotes, ' +
     'indentation), and checks the result by scanning it again. Prints a unified diff by default; --output-dir writes ' +
     'the corrected files, --in-place rewrites them (after a FILE.bak copy). Findings that need a choice (named) or ' +
