@@ -248,7 +248,6 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
           failOn: ctx.failOn,
           targets: result.targets.map((t) => `${t.kind}:${t.name}`),
           ...(result.platform ? { platform: result.platform } : {}),
-          ...(result.platforms?.length ? { platforms: Object.fromEntries(result.platforms.map((p) => [`${p.target.kind}:${p.target.name}`, p.platform])) } : {}),
           ...(ctx.baseline ? { baseline: { file: ctx.baseline.file, new: ctx.baseline.new, unchanged: ctx.baseline.unchanged, fixed: ctx.baseline.fixed.length } } : {}),
           ...(multi ? { targetsFailed: [...new Set(result.errors.map((e) => `${e.target.kind}:${e.target.name}`))].sort() } : {}),
         },

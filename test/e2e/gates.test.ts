@@ -75,7 +75,7 @@ describe('exit codes', () => {
     expect(bad.out).toBe('');
     const badBaseline = await vmaudit(['scan', 'domain', 'clean.xml', '--baseline', 'clean.xml']);
     expect(badBaseline.code).toBe(2);
-    expect(badBaseline.err).toMatch(/^vmaudit: invalid baseline: clean\.xml: not JSON/);
+    expect(badBaseline.err).toMatch(/^vmaudit: invalid baseline: clean\.xml:1:1: not JSON/);
   });
 
   it('a report larger than the pipe buffer arrives whole before exit 1', async () => {

@@ -128,6 +128,8 @@ describeWithOracles(['saslpasswd2', 'sasldblistusers2'], 'SASL-DB-002 on a real 
           '/etc/sasl2/libvirt.conf': 'mech_list: digest-md5\nsasldb_path: /etc/libvirt/passwd.db\n',
           '/etc/libvirt/passwd.db': { state: 'ok', mode: st.mode, uid: st.uid, gid: st.gid, owner: 'root', group: 'root', size: st.size },
         },
+        // SASL in effect: the TCP socket of libvirtd is enabled (auth_tcp defaults to "sasl").
+        dirs: { '/etc/systemd/system/sockets.target.wants': ['libvirtd.socket', 'libvirtd-ro.socket', 'libvirtd-admin.socket', 'libvirtd-tcp.socket'] },
         commands: { sasldblistusers2: { state: 'ok', ...out } },
       },
     };

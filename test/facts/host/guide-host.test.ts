@@ -26,7 +26,7 @@ describe("the guide's procedure on a host with socket activation", () => {
       'LV-REMOTE-004 /etc/sysconfig/libvirtd:1',
       'LV-UNIX-004 /usr/lib/systemd/system/libvirtd-ro.socket:4',
       'QEMU-CONF-009 /etc/libvirt/qemu.conf:1',
-      'SASL-DB-002 command:sasldblistusers2:1',
+      // No SASL-DB-002: libvirtd cannot start, so no transport authenticates with SASL (it returns once masked, below).
       'SASL-MECH-001 /etc/sasl2/libvirt.conf:1',
     ]);
     expect(r.notEvaluated).toEqual([]);
