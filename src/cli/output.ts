@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import type { ScanResult } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { EXIT, exitCodeFor, type FailOn, type ReportContext } from '../report/common';
+import { jsonSafe } from '../report/escape';
 import { batched, prettyJsonChunks } from '../report/json-stream';
 import { MAX_XML_BYTES } from '../facts/xml';
 import { readRegularFile } from '../util/read-input';
@@ -61,7 +62,8 @@ export function renderChunks(ctx: ReportContext, flags: ReportFlags): Iterable<s
 }
 
 function* jsonChunks(report: object): Generator<string> {
-  yield* prettyJsonChunks(report);
+  // C1 controls and bidi overrides from targets as \u escapes (the same JSON value, nothing raw for a terminal).
+  for (const piece of prettyJsonChunks(report)) yield jsonSafe(piece);
   yield '\n';
 }
 

@@ -89,3 +89,16 @@ export function xmlText(s: string, keep = ''): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
 }
+
+/** The characters JSON.stringify leaves raw that a terminal or an editor may act on: DEL, C1, separators, bidi. */
+const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text (a JSON or SARIF report, or a piece of one) with the controls JSON.stringify leaves raw written as
+ * `\uXXXX` escapes instead. They only occur inside JSON strings, so the document parses to the same value: the exact
+ * target names are kept, and `cat report.json` shows nothing a terminal would obey. C0 controls are already escaped
+ * by JSON.stringify. Safe on any piece boundary (each character is one UTF-16 unit).
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(JSON_RAW, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

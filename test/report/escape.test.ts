@@ -1,4 +1,4 @@
-import { hasControls, htmlText, mdInline, termLines, termText, visibleControls, xmlText } from '../../src/report/escape';
+import { hasControls, htmlText, jsonSafe, mdInline, termLines, termText, visibleControls, xmlText } from '../../src/report/escape';
 
 describe('escaping control characters from targets', () => {
   it('shows every C0 control, DEL, C1 control, line separator and bidi control visibly', () => {
@@ -38,5 +38,13 @@ describe('escaping control characters from targets', () => {
     expect(htmlText(`<b a="x">'\x1b\n`)).toBe('&lt;b a=&quot;x&quot;&gt;&#39;\\x1b\\n');
     expect(htmlText('l1\nl2\x00', '\n')).toBe('l1\nl2\\x00');
     expect(xmlText(`<&'\x00\uFFFF\r`)).toBe('&lt;&amp;&apos;\\x00\uFFFD\\r');
+  });
+
+  it('JSON: what JSON.stringify leaves raw (DEL, C1, separators, bidi) becomes \\u escapes; the value is unchanged', () => {
+    const value = { name: 'a\x7f\u009b\u0085\u2028\u202e\u2066z\x1b', ok: 'Ünïcødé 🟣' };
+    const json = jsonSafe(JSON.stringify(value, null, 2));
+    expect(json).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+    expect(json).toContain('a\\u007f\\u009b\\u0085\\u2028\\u202e\\u2066z\\u001b');
+    expect(JSON.parse(json)).toEqual(value);
   });
 });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Args, Command, Flags } from '@oclif/core';
 import { EXIT } from '../../cli/output';
+import { jsonSafe, termText } from '../../report/escape';
 import { mergeSarif, type SarifInput } from '../../report/sarif-merge';
 import { readInputText } from '../../util/read-input';
 
@@ -34,11 +35,11 @@ export default class ReportMerge extends Command {
     const out = mergeSarif(inputs);
     for (const p of out.problems) {
       const where = p.location ? `${p.location.file}:${p.location.line}:${p.location.column}` : '';
-      process.stderr.write(`vmaudit: ${where}: ${p.message}\n`);
+      process.stderr.write(`vmaudit: ${termText(`${where}: ${p.message}`)}\n`);
     }
     if (unreadable || !out.log) this.exit(EXIT.USAGE);
-    for (const w of out.warnings) process.stderr.write(`vmaudit: warning: ${w}\n`);
-    const text = JSON.stringify(out.log, null, 2) + '\n';
+    for (const w of out.warnings) process.stderr.write(`vmaudit: warning: ${termText(w)}\n`);
+    const text = jsonSafe(JSON.stringify(out.log, null, 2)) + '\n';
     if (flags.output) fs.writeFileSync(flags.output, text);
     else process.stdout.write(text);
     const runs = out.log!.runs;
