@@ -28,6 +28,38 @@ export interface PolicyLoadError {
   /** JSON path inside the document, e.g. `/waivers/0/expires`. */
   path?: string;
   message: string;
+  /** Set on the last line of a capped list: how many errors it stands for (`and N more errors`). */
+  more?: number;
+}
+
+/**
+ * Errors listed per policy load or check: the first 50, then one `and N more errors` line. A policy with 200,000
+ * invalid waivers took 283 s and ended in a RangeError (quadratic error merging in Ajv and in our simplification,
+ * and a spread of 400,000 arguments); the errors are now counted past the cap but only the first ones are built.
+ */
+export const MAX_POLICY_ERRORS = 50;
+
+/** Collects errors up to MAX_POLICY_ERRORS; past it, only counts them (the error objects are never made). */
+class ErrorList {
+  readonly items: PolicyLoadError[] = [];
+  more = 0;
+  constructor(private readonly file: () => string) {}
+  get length(): number {
+    return this.items.length + this.more;
+  }
+  add(make: () => PolicyLoadError): void {
+    if (this.items.length < MAX_POLICY_ERRORS) this.items.push(make());
+    else this.more++;
+  }
+  addAll(list: readonly PolicyLoadError[]): void {
+    for (const e of list) {
+      if (e.more !== undefined) this.more += e.more;
+      else this.add(() => e);
+    }
+  }
+  done(): PolicyLoadError[] {
+    return this.more ? [...this.items, { file: this.file(), message: `and ${this.more} more errors (only the first ${MAX_POLICY_ERRORS} are listed)`, more: this.more }] : this.items;
+  }
 }
 
 /** `file:line:column path: message`, the one-line form the CLI prints. */
@@ -61,14 +93,67 @@ export interface ResolvedPolicy {
   check(rules: readonly Rule[]): PolicyLoadError[];
 }
 
-let validator: ValidateFunction | undefined;
-function policyValidator(): ValidateFunction {
-  if (!validator) {
+/** The policy's arrays whose items are validated one by one (Ajv merges errors of $ref'd items by concat: quadratic). */
+const ITEM_ARRAYS: readonly (readonly string[])[] = [['waivers'], ['rules', 'include'], ['rules', 'exclude']];
+
+interface PolicyValidators {
+  /** Stops at the first error: linear, for the common valid case. */
+  quick: ValidateFunction;
+  /** Every error, for the document with the ITEM_ARRAYS emptied. */
+  all: ValidateFunction;
+  /** Every error of one item of each ITEM_ARRAYS entry. */
+  items: ValidateFunction[];
+}
+let validators: PolicyValidators | undefined;
+function policyValidators(): PolicyValidators {
+  if (!validators) {
     // Loaded on demand: a scan with a shipped policy reads the build-time bundle and needs neither ajv nor yaml.
     const Ajv = (require('ajv') as typeof import('ajv')).default;
-    validator = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(POLICY_SCHEMA_PATH, 'utf8')));
+    const schema = JSON.parse(fs.readFileSync(POLICY_SCHEMA_PATH, 'utf8')) as Record<string, unknown> & { definitions?: unknown };
+    const itemSchema = (keys: readonly string[]): Record<string, unknown> => {
+      let node = schema as Record<string, unknown>;
+      for (const k of keys) node = (node.properties as Record<string, Record<string, unknown>>)[k];
+      return { ...(node.items as Record<string, unknown>), definitions: schema.definitions };
+    };
+    // verbose: errors carry the offending value (describeAjvError quotes it for 'pattern').
+    const all = new Ajv({ allErrors: true, strict: false, verbose: true });
+    validators = {
+      quick: new Ajv({ allErrors: false, strict: false }).compile(schema),
+      all: all.compile(schema),
+      items: ITEM_ARRAYS.map((keys) => all.compile(itemSchema(keys))),
+    };
   }
-  return validator;
+  return validators;
+}
+
+/**
+ * Schema errors of a policy document in a time linear in its size: the big arrays (waivers, rule selectors) item by
+ * item, the rest of the document with those arrays emptied. Errors past the cap are counted, not described.
+ */
+function schemaErrors(data: Record<string, unknown>, out: ErrorList, err: (p: string, message: string) => PolicyLoadError): void {
+  const v = policyValidators();
+  if (v.quick(data)) return;
+  const rest: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  const itemErrors: ErrorObject[][] = [];
+  ITEM_ARRAYS.forEach((keys, k) => {
+    let parent = rest;
+    for (const key of keys.slice(0, -1)) {
+      const child = parent[key];
+      if (child === null || typeof child !== 'object' || Array.isArray(child)) return;
+      parent = parent[key] = { ...(child as Record<string, unknown>) };
+    }
+    const last = keys[keys.length - 1];
+    const list = parent[last];
+    if (!Array.isArray(list)) return;
+    parent[last] = [];
+    const prefix = `/${keys.join('/')}/`;
+    list.forEach((item, i) => {
+      if (v.items[k](item)) return;
+      itemErrors.push(simplifyAjvErrors(v.items[k].errors ?? []).map((e) => ({ ...e, instancePath: `${prefix}${i}${e.instancePath}` })));
+    });
+  });
+  const docErrors = v.all(rest) ? [] : simplifyAjvErrors(v.all.errors ?? []);
+  for (const e of [...docErrors, ...itemErrors.flat()]) out.add(() => err(e.instancePath, describeAjvError(e)));
 }
 
 const yamlLib = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
@@ -172,14 +257,27 @@ function describeAjvError(e: ErrorObject): string {
 
 /** Ajv reports every branch of a failed `oneOf`; keep the most specific errors, one per path. */
 function simplifyAjvErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if' && !(e.keyword === 'pattern' && errors.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword === 'propertyNames')));
+  // Linear: what the filters ask of the other errors is indexed by instance path first.
+  const propertyNamesAt = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => e.instancePath));
+  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if' && !(e.keyword === 'pattern' && propertyNamesAt.has(e.instancePath)));
   const kept = specific.length ? specific : [...errors];
+  const nonTypeAt = new Set<string>();
+  const ancestors = new Set<string>();
+  for (const o of kept) {
+    if (o.keyword !== 'type') nonTypeAt.add(o.instancePath);
+    for (let i = o.instancePath.lastIndexOf('/'); i >= 0; i = o.instancePath.lastIndexOf('/', i - 1)) {
+      const up = o.instancePath.slice(0, i);
+      if (ancestors.has(up)) break;
+      ancestors.add(up);
+      if (i === 0) break;
+    }
+  }
   const seen = new Set<string>();
   const out: ErrorObject[] = [];
   // A value that failed a oneOf of "string | object" gets a type error for one branch and something else for the
   // other; the type error of the branch the value is not is noise.
   for (const e of kept) {
-    if (e.keyword === 'type' && kept.some((o) => o !== e && (o.instancePath === e.instancePath ? o.keyword !== 'type' : o.instancePath.startsWith(`${e.instancePath}/`)))) continue;
+    if (e.keyword === 'type' && (nonTypeAt.has(e.instancePath) || ancestors.has(e.instancePath))) continue;
     const k = `${e.instancePath}\0${describeAjvError(e)}`;
     if (seen.has(k)) continue;
     seen.add(k);
@@ -205,13 +303,15 @@ export function parsePolicyText(text: string, file: string, display = file): { l
   const { LineCounter, parseDocument } = yamlLib();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const errors = new ErrorList(() => display);
   if (doc.errors.length > 0) {
-    return {
-      errors: doc.errors.map((e) => {
+    for (const e of doc.errors) {
+      errors.add(() => {
         const pos = lc.linePos(e.pos[0]);
         return { file: display, line: pos.line, column: pos.col, message: `YAML: ${e.message.split('\n')[0]}` };
-      }),
-    };
+      });
+    }
+    return { errors: errors.done() };
   }
   const locate = locator(doc, lc);
   const err = (p: string, message: string): PolicyLoadError => ({ file: display, ...locate(p), path: p || '/', message });
@@ -219,17 +319,16 @@ export function parsePolicyText(text: string, file: string, display = file): { l
   if (!js.ok) return { errors: [{ file: display, line: 1, message: `YAML: ${js.reason}` }] };
   const data: unknown = js.value ?? {};
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return { errors: [{ file: display, line: 1, message: 'a policy is a YAML mapping (see `vmaudit policy init`)' }] };
-  const validate = policyValidator();
-  if (!validate(data)) return { errors: simplifyAjvErrors(validate.errors ?? []).map((e) => err(e.instancePath, describeAjvError(e))) };
+  schemaErrors(data as Record<string, unknown>, errors, err);
+  if (errors.length) return { errors: errors.done() };
   const policy = data as Policy;
-  const errors: PolicyLoadError[] = [];
   (policy.waivers ?? []).forEach((w, i) => {
-    if (!validDate(w.expires)) errors.push(err(`/waivers/${i}/expires`, `${w.expires} is not a calendar date`));
+    if (!validDate(w.expires)) errors.add(() => err(`/waivers/${i}/expires`, `${w.expires} is not a calendar date`));
   });
   for (const [id, params] of Object.entries(policy.params ?? {})) {
-    if (params === null || typeof params !== 'object' || Array.isArray(params)) errors.push(err(`/params/${id}`, 'must be a mapping of parameter names to values'));
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) errors.add(() => err(`/params/${id}`, 'must be a mapping of parameter names to values'));
   }
-  return errors.length ? { errors } : { layer: { file, display, policy, locate }, errors };
+  return errors.length ? { errors: errors.done() } : { layer: { file, display, policy, locate }, errors: [] };
 }
 
 function extendsList(p: Policy): string[] {
@@ -253,7 +352,7 @@ function loadLayers(ref: string, fromDir: string, stack: string[], done: Map<str
   }
   const text = read.data;
   const parsed = parsePolicyText(text, file, display);
-  errors.push(...parsed.errors);
+  for (const e of parsed.errors) errors.push(e);
   if (!parsed.layer) return;
   const layer = parsed.layer;
   done.set(file, layer);
@@ -264,7 +363,25 @@ function loadLayers(ref: string, fromDir: string, stack: string[], done: Map<str
   out.push(layer);
 }
 
-const idMatch = (glob: string, id: string): boolean => (glob.includes('*') || glob.includes('?') ? minimatch(id, glob) : glob === id);
+/**
+ * Rule-id globs (`DOM-SEC-*`): the schema allows only A-Z, 0-9, '-', '*' and '?', where minimatch's '*' and '?' are
+ * any text and one character (ids have no '/' or leading '.'); each glob is compiled once.
+ */
+const idGlobs = new Map<string, RegExp>();
+function idGlobRe(glob: string): RegExp | undefined {
+  if (!/^[A-Za-z0-9*?_-]+$/.test(glob)) return undefined;
+  let re = idGlobs.get(glob);
+  if (!re) {
+    if (idGlobs.size > 100_000) idGlobs.clear();
+    re = new RegExp(`^${glob.replace(/\*+/g, '.*').replace(/\?/g, '.')}$`, 's');
+    idGlobs.set(glob, re);
+  }
+  return re;
+}
+const idMatch = (glob: string, id: string): boolean => {
+  if (!glob.includes('*') && !glob.includes('?')) return glob === id;
+  return idGlobRe(glob)?.test(id) ?? minimatch(id, glob);
+};
 
 export function selectorMatches(sel: Selector, rule: Rule): boolean {
   if (typeof sel === 'string') return idMatch(sel, rule.id);
@@ -291,7 +408,12 @@ export function loadPolicy(ref: string, fromDir = process.cwd()): { policy?: Res
   const layers: Layer[] = [];
   const errors: PolicyLoadError[] = [];
   loadLayers(ref, fromDir, [], new Map(), layers, errors);
-  if (errors.length) return { errors };
+  if (errors.length) {
+    // Each file's errors are capped; several files together are capped again.
+    const capped = new ErrorList(() => resolvePolicyRef(ref, fromDir).display);
+    capped.addAll(errors);
+    return { errors: capped.done() };
+  }
   const top = layers[layers.length - 1];
   const name = top.policy.name ?? path.basename(top.file).replace(/\.ya?ml$/, '');
   let failOn: FailOn = 'high';
@@ -353,11 +475,19 @@ function paramTypeOk(type: string | undefined, def: unknown, v: unknown): string
 }
 
 function checkAgainstRules(layers: readonly Layer[], rules: readonly Rule[]): PolicyLoadError[] {
-  const errors: PolicyLoadError[] = [];
+  const errors = new ErrorList(() => layers[layers.length - 1]?.display ?? 'policy');
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const anyRule = (glob: string) => rules.some((r) => idMatch(glob, r.id));
+  const anyRuleMemo = new Map<string, boolean>();
+  const anyRule = (glob: string): boolean => {
+    let any = byId.has(glob) || anyRuleMemo.get(glob);
+    if (any === undefined) {
+      any = rules.some((r) => idMatch(glob, r.id));
+      anyRuleMemo.set(glob, any);
+    }
+    return any;
+  };
   for (const l of layers) {
-    const at = (p: string, message: string) => errors.push({ file: l.display, ...l.locate(p), path: p, message });
+    const at = (p: string, message: string) => errors.add(() => ({ file: l.display, ...l.locate(p), path: p, message }));
     const sels = (kind: 'include' | 'exclude') =>
       (l.policy.rules?.[kind] ?? []).forEach((s, i) => {
         if (!rules.some((r) => selectorMatches(s, r))) at(`/rules/${kind}/${i}`, `selects no rule${typeof s === 'string' || s.id ? ` (no rule id matches ${JSON.stringify(typeof s === 'string' ? s : s.id)})` : ''}`);
@@ -386,7 +516,7 @@ function checkAgainstRules(layers: readonly Layer[], rules: readonly Rule[]): Po
       if (!anyRule(w.rule)) at(`/waivers/${i}/rule`, `no rule ${w.rule}`);
     });
   }
-  return errors;
+  return errors.done();
 }
 
 // ---------------------------------------------------------------------------------------------- waivers
@@ -398,17 +528,29 @@ export function today(env: NodeJS.ProcessEnv = process.env, now: Date = new Date
   return now.toISOString().slice(0, 10);
 }
 
+const subjectRe = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+
 /** `*` matches any text (slashes and brackets included), `?` one character; everything else is literal. */
 export function subjectMatches(pattern: string, subject: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
-  return re.test(subject);
+  return subjectRe(pattern).test(subject);
+}
+
+/** Each waiver's target glob and subject pattern compiled once (a scan tests every finding against every waiver). */
+const waiverMatchers = new WeakMap<Waiver, (f: Finding) => boolean>();
+function waiverMatcher(w: Waiver): (f: Finding) => boolean {
+  let m = waiverMatchers.get(w);
+  if (!m) {
+    const { Minimatch } = require('minimatch') as typeof import('minimatch');
+    const target = w.target !== undefined ? new Minimatch(w.target, { dot: true, nocomment: true, nonegate: true }) : undefined;
+    const subject = w.subject !== undefined ? subjectRe(w.subject) : undefined;
+    m = (f) => idMatch(w.rule, f.ruleId) && (target === undefined || target.match(f.target.name)) && (subject === undefined || subject.test(f.subject));
+    waiverMatchers.set(w, m);
+  }
+  return m;
 }
 
 export function waiverCovers(w: Waiver, f: Finding): boolean {
-  if (!idMatch(w.rule, f.ruleId)) return false;
-  if (w.target !== undefined && !minimatch(f.target.name, w.target, { dot: true, nocomment: true, nonegate: true })) return false;
-  if (w.subject !== undefined && !subjectMatches(w.subject, f.subject)) return false;
-  return true;
+  return waiverMatcher(w)(f);
 }
 
 /** How each waiver fared in one scan. Expired and unused waivers are reported; an expired one waives nothing. */
@@ -425,9 +567,28 @@ export interface WaiverNote {
  */
 export function applyWaivers(result: ScanResult, waivers: readonly WaiverEntry[], todayIso: string): WaiverNote[] {
   const notes: WaiverNote[] = waivers.map((w) => ({ waiver: w, status: w.expires < todayIso ? 'expired' : 'active', findings: 0 }));
+  // Waivers naming one rule id are only tried on that rule's findings; glob ones on every finding. Order kept.
+  const exact = new Map<string, number[]>();
+  const globbed: number[] = [];
+  notes.forEach((n, i) => {
+    const id = n.waiver.rule;
+    if (id.includes('*') || id.includes('?')) globbed.push(i);
+    else {
+      const list = exact.get(id);
+      if (list) list.push(i);
+      else exact.set(id, [i]);
+    }
+  });
+  const candidates = (ruleId: string): number[] => {
+    const a = exact.get(ruleId) ?? [];
+    if (!globbed.length) return a;
+    if (!a.length) return globbed;
+    return [...a, ...globbed].sort((x, y) => x - y);
+  };
   result.findings = result.findings.map((f) => {
     let waived: Finding['waiver'];
-    for (const n of notes) {
+    for (const i of candidates(f.ruleId)) {
+      const n = notes[i];
       if (!waiverCovers(n.waiver, f)) continue;
       n.findings++;
       if (n.status === 'active' && !waived) waived = { justification: n.waiver.justification, expires: n.waiver.expires, source: n.waiver.source.file };
