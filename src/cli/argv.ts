@@ -13,6 +13,7 @@ const MIN_ARGV = 32;
 
 interface FlagLike {
   multiple?: boolean;
+  multipleNonGreedy?: boolean;
   char?: string;
   charAliases?: string[];
   aliases?: string[];
@@ -26,12 +27,12 @@ interface ParseOutput {
 
 const isPlain = (t: string) => !t.startsWith('-');
 
-/** True when some token before a literal `--` could name a `multiple` flag (long name, alias or short char). */
+/** True when some token before a literal `--` could name a greedy `multiple` flag (long name, alias or short char). */
 function mayUseMultipleFlag(argv: readonly string[], flags: Record<string, FlagLike>): boolean {
   const names = new Set<string>();
   const chars = new Set<string>();
   for (const [name, f] of Object.entries(flags)) {
-    if (!f.multiple) continue;
+    if (!f.multiple || f.multipleNonGreedy) continue;
     names.add(name);
     for (const a of f.aliases ?? []) names.add(a);
     for (const c of [f.char, ...(f.charAliases ?? [])]) if (c) chars.add(c);

@@ -6,7 +6,7 @@ import { applyWaivers, DEFAULT_POLICY, describeWaiverNote, formatPolicyError, lo
 import type { RuleSelection } from '../engine/scan';
 import { parsePlatformFlag } from '../facts/common/platform';
 import { termText } from '../report/escape';
-import { EXIT, emit, reportOnTerminal, type ReportFlags } from './output';
+import { EXIT, emit, reportDestinations, reportOnTerminal, type ReportFlags } from './output';
 import { loadRulesOrExplain } from './rules';
 import { UsageError } from './usage-error';
 
@@ -24,7 +24,13 @@ export interface ScanSetup {
  * Loads rules and the policy (--policy, default `default`) and checks one against the other. Configuration
  * errors go to stderr, one line each with file:line, and yield `undefined` (the caller exits 2).
  */
-export function prepareScan(flags: ScanFlags, write: (s: string) => void = (s) => process.stderr.write(s)): ScanSetup | undefined {
+export function prepareScan(flags: Pick<ScanFlags, 'policy' | 'rules' | 'platform' | 'format' | 'output'>, write: (s: string) => void = (s) => process.stderr.write(s)): ScanSetup | undefined {
+  // --format/--output mistakes are found before a scan that may take minutes, not after it.
+  const dests = reportDestinations(flags);
+  if (dests.error !== undefined) {
+    write(`vmaudit: ${dests.error}\n`);
+    return undefined;
+  }
   const { rules, errors } = loadRulesOrExplain(flags.rules);
   for (const e of errors) write(`vmaudit: invalid rule: ${e}\n`);
   const { policy, errors: perr } = loadPolicy(flags.policy ?? DEFAULT_POLICY);

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Rule } from './generated/rule';
 import type { ScanResult } from './findings';
 import { ALL_RULES, ScanAccumulator, type AccumulatorState, type RuleSelection } from './scan';
-import { domainFileRules, readDomainArg, scanDomainFiles, scanDomainInput } from './scan-domains';
+import { domainFileRules, readDomainArg, scanDomainFiles, scanDomainInput, type DomainInput } from './scan-domains';
 import type { ScanWorkerData } from './scan-worker';
 
 /** Below this many files a batch is scanned on the main thread: starting workers would cost more than it saves. */
@@ -30,14 +30,16 @@ export function workerCount(files: number, env: NodeJS.ProcessEnv = process.env)
 }
 
 /**
- * scanDomainFiles across worker threads. Workers pull batches of files; the main thread merges their results, and
+ * scanDomainFiles across worker threads (`preread`: inputs already read, e.g. stdin, scanned on this thread). Workers pull batches of files; the main thread merges their results, and
  * ScanAccumulator.result() sorts everything, so the result (and every report) is byte-identical whatever the worker
  * count and timing. A batch whose worker fails (e.g. runs out of its memory cap) is rescanned on the main thread.
  */
-export async function scanDomainFilesParallel(files: readonly string[], rules: readonly Rule[], selection: RuleSelection = ALL_RULES, workers = workerCount(files.length)): Promise<ScanResult> {
+export async function scanDomainFilesParallel(files: readonly string[], rules: readonly Rule[], selection: RuleSelection = ALL_RULES, workers = workerCount(files.length), preread: readonly DomainInput[] = []): Promise<ScanResult> {
   const workerFile = path.join(__dirname, 'scan-worker.js'); // absent when running from sources (ts-jest)
-  if (workers <= 1 || files.length === 0 || !fs.existsSync(workerFile)) return scanDomainFiles(files, rules, selection);
+  if (workers <= 1 || files.length === 0 || !fs.existsSync(workerFile)) return scanDomainFiles(files, rules, selection, preread);
   const acc = new ScanAccumulator(domainFileRules(rules), selection);
+  // Inputs already read (stdin) are scanned here; the result is sorted, so where does not matter.
+  for (const input of preread) scanDomainInput(acc, input);
   const enabled = acc.rules;
   const data: ScanWorkerData = { rules: enabled, settings: Object.fromEntries(enabled.map((r) => [r.id, selection.settings(r)])), ...(selection.platform ? { platform: selection.platform } : {}) };
   const batches: string[][] = [];

@@ -46,6 +46,39 @@ export function exitCodeFor(ctx: ReportContext): number {
   return EXIT.OK;
 }
 
+/**
+ * The summary line (`N target(s), M rules: 1 critical, 2 high, 1 waived, 1 could not be scanned`), shared by the
+ * text report and the summary printed on stderr. `paint` colours the parts (the text report on a terminal).
+ */
+export function summaryLine(ctx: ReportContext, paint: { severity?: (s: Severity, t: string) => string; good?: (t: string) => string; dim?: (t: string) => string; bad?: (t: string) => string } = {}): string {
+  const id = (t: string) => t;
+  const { result } = ctx;
+  const counts = countBySeverity(result.findings);
+  const parts = (Object.keys(counts) as Severity[]).filter((s) => counts[s] > 0).map((s) => (paint.severity ?? ((_: Severity, t: string) => t))(s, `${counts[s]} ${s}`));
+  const waived = result.findings.filter((f) => f.waiver).length;
+  return (
+    `${result.targets.length} target(s), ${result.rules.length} rules: ` +
+    (parts.length ? parts.join(', ') : (paint.good ?? id)('no findings')) +
+    (waived ? (paint.dim ?? id)(`, ${waived} waived`) : '') +
+    (result.errors.length ? (paint.bad ?? id)(`, ${result.errors.length} could not be scanned`) : '')
+  );
+}
+
+/**
+ * The gate's verdict as one line, with the exit code it leads to: `failed` (exit 1), `incomplete` (no finding at or
+ * above fail-on, but targets that could not be scanned: exit 3, never "passed"), `off` (--fail-on none), `passed`.
+ */
+export function gateVerdict(ctx: ReportContext): { kind: 'failed' | 'incomplete' | 'off' | 'passed'; line: string } {
+  const gate = gateFindings(ctx);
+  const failedTargets = new Set(ctx.result.errors.map((e) => `${e.target.kind}\0${e.target.name}`)).size;
+  const total = ctx.result.targets.length;
+  const unscanned = failedTargets === 0 ? '' : failedTargets >= total ? `no target could be scanned` : `${failedTargets} of ${total} targets could not be scanned`;
+  if (gate.length) return { kind: 'failed', line: `gate: FAILED — ${gate.length} finding(s) at or above ${ctx.failOn} (exit 1)` };
+  if (ctx.failOn === 'none') return { kind: 'off', line: `gate: off (--fail-on none)${unscanned ? `; ${unscanned} (exit 3)` : ''}` };
+  if (unscanned) return { kind: 'incomplete', line: `gate: not passed — ${unscanned}${failedTargets < total ? `; nothing at or above ${ctx.failOn} in the others` : ''} (exit 3)` };
+  return { kind: 'passed', line: `gate: passed (nothing at or above ${ctx.failOn})` };
+}
+
 export function ruleMap(rules: readonly Rule[]): Map<string, Rule> {
   return new Map(rules.map((r) => [r.id, r]));
 }

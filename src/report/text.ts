@@ -3,7 +3,7 @@ import { createColors } from 'picocolors';
 import type { Finding, Severity } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
-import { countBySeverity, gateFindings, remediationOf, ruleMap, type ReportContext } from './common';
+import { countBySeverity, gateVerdict, remediationOf, ruleMap, type ReportContext } from './common';
 import { termLines, termText } from './escape';
 
 /**
@@ -100,9 +100,8 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
       (waived ? c.dim(`, ${waived} waived`) : '') +
       (result.errors.length ? c.red(`, ${result.errors.length} could not be scanned`) : ''),
   );
-  const gate = gateFindings(ctx);
-  if (ctx.failOn === 'none') out.push(c.dim('gate: off (--fail-on none)'));
-  else if (gate.length) out.push(c.red(`gate: FAILED — ${gate.length} finding(s) at or above ${ctx.failOn}`));
-  else out.push(c.green(`gate: passed (nothing at or above ${ctx.failOn})`));
+  // Never "passed" when a target could not be scanned (exit 3); the line names the exit code.
+  const gate = gateVerdict(ctx);
+  out.push((gate.kind === 'off' ? c.dim : gate.kind === 'passed' ? c.green : c.red)(gate.line));
   return out.join('\n') + '\n';
 }

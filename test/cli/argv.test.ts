@@ -9,6 +9,8 @@ const flagSets = {
   report: reportFlags,
   // A greedy multiple flag with a char, and a non-multiple one with a char.
   greedy: { ...reportFlags, tag: Flags.string({ char: 't', multiple: true }), name: Flags.string({ char: 'n' }) },
+  // Repeatable flags that take one value each time (--output, --rules) need no fallback to the full argv.
+  nonGreedy: { ...reportFlags, tag: Flags.string({ char: 't', multiple: true, multipleNonGreedy: true }), name: Flags.string({ char: 'n' }) },
 };
 const args = { files: Args.string({ required: true }) };
 
@@ -39,7 +41,7 @@ describe('parseManyArgs', () => {
   it('matches oclif on long argv lists with flags anywhere', async () => {
     const r = rng(5);
     for (let k = 0; k < 250; k++) {
-      const flags = k % 2 ? flagSets.greedy : flagSets.report;
+      const flags = [flagSets.report, flagSets.greedy, flagSets.nonGreedy][k % 3];
       const argv: string[] = [];
       const n = 30 + Math.floor(r() * 60);
       for (let i = 0; i < n; i++) {
@@ -54,9 +56,23 @@ describe('parseManyArgs', () => {
     const files = Array.from({ length: 3000 }, (_, i) => `d/vm-${i}.xml`);
     const argv = ['--format', 'json', ...files, '-o', 'r.json', ...files.slice(0, 5)];
     const got = await outcome(argv, reportFlags, true);
-    expect(got).toMatchObject({ args: { files: 'd/vm-0.xml' }, flags: { format: 'json', output: 'r.json' } });
+    expect(got).toMatchObject({ args: { files: 'd/vm-0.xml' }, flags: { format: 'json', output: ['r.json'] } });
     // oclif's order: by first occurrence, so the repeated files sit next to their first mention.
     expect((got as { argv: string[] }).argv.slice(0, 4)).toEqual(['d/vm-0.xml', 'd/vm-0.xml', 'd/vm-1.xml', 'd/vm-1.xml']);
     expect((got as { argv: string[] }).argv).toHaveLength(3005);
+  });
+
+  it('repeated --output/--rules (one value each) keep the short path: oclif sees a short argv, with the same result', async () => {
+    const files = Array.from({ length: 3000 }, (_, i) => `d/vm-${i}.xml`);
+    const argv = ['-o', 'sarif=a.sarif', ...files, '--output', 'b.json', '--rules', 'r1', ...files.slice(0, 50), '--rules=r2'];
+    const seen: number[] = [];
+    const parse = (a: string[]) => {
+      seen.push(a.length);
+      return Parser.parse(a, { flags: reportFlags as never, args, strict: false });
+    };
+    const r = await parseManyArgs(argv, reportFlags as never, parse);
+    expect(seen.every((n) => n < 20)).toBe(true);
+    expect(r.flags).toMatchObject({ output: ['sarif=a.sarif', 'b.json'], rules: ['r1', 'r2'] });
+    expect({ argv: r.argv, args: r.args, flags: r.flags }).toEqual(await outcome(argv, reportFlags, false));
   });
 });

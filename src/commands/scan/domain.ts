@@ -2,29 +2,40 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '@oclif/core/command';
 import { parseManyArgs } from '../../cli/argv';
-import { reportFlags } from '../../cli/output';
+import { expandDomainArgs, STDIN_NAME } from '../../cli/domain-inputs';
+import { provideSource, reportFlags } from '../../cli/output';
 import { runScan } from '../../cli/scan';
-import { scanDomainFilesParallel } from '../../engine/scan-parallel';
+import { scanDomainFilesParallel, workerCount } from '../../engine/scan-parallel';
 
 export default class ScanDomain extends Command {
   static override summary = 'Audit libvirt domain XML files';
   static override description =
     'Checks each domain XML (as written for `virsh define`, or from `virsh dumpxml`) against the domain rules. ' +
-    'A file that cannot be read or parsed is reported with its line and does not stop the others.';
+    'A file that cannot be read or parsed is reported with its line and does not stop the others. ' +
+    'FILE "-" reads one domain from stdin (reported as <stdin>). A directory stands for the *.xml files directly in it, ' +
+    'in name order (subdirectories are not searched; hidden files are skipped).';
   static override examples = [
     '<%= config.bin %> <%= command.id %> vms/*.xml',
+    '<%= config.bin %> <%= command.id %> /etc/libvirt/qemu',
+    'virsh dumpxml vm1 | <%= config.bin %> <%= command.id %> -',
+    '<%= config.bin %> <%= command.id %> vms/ -o report.sarif -o report.html',
+    '<%= config.bin %> <%= command.id %> vms/ --output sarif=vmaudit.sarif --output json=vmaudit.json',
     '<%= config.bin %> <%= command.id %> vm.xml --format sarif --output vm.sarif',
     '<%= config.bin %> <%= command.id %> vm.xml --format json --fail-on high',
     '<%= config.bin %> <%= command.id %> vms/*.xml --policy ./our-policy.yaml --baseline main.sarif',
     '<%= config.bin %> <%= command.id %> vms/*.xml --format html --output report.html',
   ];
   static override strict = false;
-  static override args = { files: Args.string({ description: 'domain XML files', required: true }) };
+  static override args = { files: Args.string({ description: 'domain XML files, directories of them, or - (stdin)', required: true }) };
   static override flags = { ...reportFlags };
 
   async run(): Promise<void> {
     // Batches of thousands of files: oclif's parser alone would be quadratic in their number.
     const { argv, flags } = await parseManyArgs(this.argv, ScanDomain.flags, (a) => this.parse(ScanDomain, a));
-    await runScan(this, flags, (rules, selection) => scanDomainFilesParallel(argv as string[], rules, selection));
+    await runScan(this, flags, async (rules, selection) => {
+      const { files, inputs } = await expandDomainArgs(argv as string[]);
+      for (const i of inputs) if (i.file === STDIN_NAME && i.text !== undefined) provideSource(STDIN_NAME, i.text);
+      return scanDomainFilesParallel(files, rules, selection, workerCount(files.length), inputs);
+    });
   }
 }
