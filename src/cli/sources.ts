@@ -131,7 +131,11 @@ export async function gatherEvidence(flags: SourceFlagValues, opts: SourceOption
         async (t) => {
           const runner = sshRunnerFor(t, { sudo: flags.sudo, acceptNewHostKeys: flags['accept-new-host-keys'], configs });
           try {
-            const bundle = await collectEvidence(runner, { kind: opts.kind, live: true, root: remoteRoot, name: t.name, transport: 'ssh', timeoutMs, items: opts.items });
+            const bundle = await collectEvidence(runner, { kind: opts.kind, live: true, root: remoteRoot, name: t.name, transport: 'ssh', timeoutMs, items: opts.items }).catch((e: unknown) => {
+              // Output over the limit: what arrived complete is scanned, and the host is still reported as failed.
+              if (e instanceof ScanError && e.partial) opts.onBundle(e.partial);
+              throw e;
+            });
             opts.onBundle(bundle);
           } finally {
             await runner.close();

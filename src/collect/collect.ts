@@ -61,6 +61,7 @@ export async function collectEvidence(runner: ScriptRunner, opts: CollectOptions
   const collectedAt = new Date().toISOString();
   const result = await runner.run(compiled.script, { env, timeoutMs: opts.timeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS });
   const decoded = decodeFrames(result.stdout, compiled.nonce, items);
+  if (result.overflow && !decoded.complete && !decoded.problems.some((p) => p.startsWith('output ended early'))) throw new ScanError('protocol', `${runner.label}: ${result.overflow}`, runner.label);
   if (!decoded.complete && !decoded.problems.some((p) => p.startsWith('output ended early'))) {
     // The script never started: nothing usable.
     const why = result.stderr.trim().split('\n').slice(-3).join(' | ') || `exit ${result.exitCode ?? result.signal}`;
@@ -85,6 +86,12 @@ export async function collectEvidence(runner: ScriptRunner, opts: CollectOptions
     const metaFile = opts.fixtureMeta ?? process.env.VMAUDIT_FIXTURE_META;
     if (metaFile) applyFixtureMeta(bundle, loadFixtureMeta(metaFile));
     resolveOwnerNames(bundle);
+  }
+  if (result.overflow) {
+    // The frames that arrived complete are evidence; the items after them are not (connection lost: not evaluated).
+    const e = new ScanError('protocol', `${runner.label}: ${result.overflow} (the evidence that arrived complete was scanned)`, runner.label);
+    e.partial = bundle;
+    throw e;
   }
   return bundle;
 }

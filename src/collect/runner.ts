@@ -9,6 +9,8 @@ export interface ScriptResult {
   stderr: string;
   exitCode: number | null;
   signal?: string | null;
+  /** Set when stdout went over the runner's output limit: `stdout` holds only its first part, the rest was not read. */
+  overflow?: string;
 }
 
 export interface ScriptRunOptions {
@@ -39,6 +41,8 @@ export type ScanErrorKind =
   | 'internal';
 
 export class ScanError extends Error {
+  /** Evidence that arrived complete before the failure (an output over the limit): scanned, and the error reported too. */
+  partial?: import('./evidence').EvidenceBundle;
   constructor(
     readonly kind: ScanErrorKind,
     message: string,
