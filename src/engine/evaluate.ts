@@ -81,14 +81,23 @@ function fixTemplate(rule: Rule): ((ctx: Record<string, unknown>) => FindingFix)
     const value = f.value === undefined ? undefined : compileTemplate(f.value);
     const content = f.content === undefined ? undefined : compileTemplate(f.content);
     const choice = f.choice === undefined ? undefined : compileTemplate(f.choice);
-    return (ctx) => ({
-      kind: f.kind,
-      ...(f.element !== undefined ? { element: f.element } : {}),
-      ...(f.attribute !== undefined ? { attribute: f.attribute } : {}),
-      ...(value ? { value: value(ctx) } : {}),
-      ...(content ? { content: content(ctx) } : {}),
-      ...(choice ? { choice: choice(ctx) } : {}),
-    });
+    const tpl = (s: string | undefined) => (s === undefined ? undefined : compileTemplate(s));
+    const host = { path: tpl(f.path), mode: tpl(f.mode), owner: tpl(f.owner), group: tpl(f.group) };
+    return (ctx) => {
+      const c = choice?.(ctx);
+      return {
+        kind: f.kind,
+        ...(f.element !== undefined ? { element: f.element } : {}),
+        ...(f.attribute !== undefined ? { attribute: f.attribute } : {}),
+        ...(value ? { value: value(ctx) } : {}),
+        ...(content ? { content: content(ctx) } : {}),
+        // A host fix's choice renders empty when this finding needs none.
+        ...(c !== undefined && (c !== '' || f.kind === 'choice') ? { choice: c } : {}),
+        ...(f.key !== undefined ? { key: f.key } : {}),
+        ...Object.fromEntries(Object.entries(host).flatMap(([k, t]) => (t ? [[k, t(ctx)]] : []))),
+        ...(f.persist !== undefined ? { persist: f.persist } : {}),
+      };
+    };
   }
   const s = rule.remediation.snippet;
   if (s?.fix === 'replace-element' && s.language === 'xml') {

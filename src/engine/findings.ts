@@ -42,12 +42,19 @@ export interface Finding {
 
 /** A finding's fix as data (see Rule remediation.fix): values rendered, `choice` set when it is not automatic. */
 export interface FindingFix {
-  kind: 'set-attribute' | 'remove-attribute' | 'replace-element' | 'remove-element' | 'insert-child' | 'choice';
+  kind: 'set-attribute' | 'remove-attribute' | 'replace-element' | 'remove-element' | 'insert-child' | 'choice' | 'conf-set' | 'file-mode' | 'sysfs-write';
   element?: string;
   attribute?: string;
   value?: string;
   content?: string;
   choice?: string;
+  /** Host kinds (`vmaudit fix host`): conf-set's key, the file (default: the location's), file-mode's bits and owner, sysfs-write's boot file. */
+  key?: string;
+  path?: string;
+  mode?: string;
+  owner?: string;
+  group?: string;
+  persist?: string;
 }
 
 /** A rule that could not be evaluated for a target, with the reason (missing evidence, unparsable input...). */

@@ -120,6 +120,10 @@ export function loadRuleFile(file: string, text?: string): { rule?: Rule; errors
     ['/remediation/fix/value', rule.remediation.fix?.value, 'template'],
     ['/remediation/fix/content', rule.remediation.fix?.content, 'template'],
     ['/remediation/fix/choice', rule.remediation.fix?.choice, 'template'],
+    ['/remediation/fix/path', rule.remediation.fix?.path, 'template'],
+    ['/remediation/fix/mode', rule.remediation.fix?.mode, 'template'],
+    ['/remediation/fix/owner', rule.remediation.fix?.owner, 'template'],
+    ['/remediation/fix/group', rule.remediation.fix?.group, 'template'],
   ];
   for (const [p, src, kind] of exprs) {
     if (src === undefined) continue;

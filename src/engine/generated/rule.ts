@@ -120,7 +120,16 @@ export interface Rule {
       /**
        * set-attribute: give `attribute` the value `value` (replaced in place keeping its quotes, or added to the start tag); remove-attribute: delete `attribute`; replace-element: the element becomes `content`; remove-element: delete the element (and its line when alone on it); insert-child: add `content` as the element's last child; choice: not automatic, `choice` says what to decide.
        */
-      kind: 'set-attribute' | 'remove-attribute' | 'replace-element' | 'remove-element' | 'insert-child' | 'choice';
+      kind:
+        | 'set-attribute'
+        | 'remove-attribute'
+        | 'replace-element'
+        | 'remove-element'
+        | 'insert-child'
+        | 'choice'
+        | 'conf-set'
+        | 'file-mode'
+        | 'sysfs-write';
       /**
        * Child element path (first child of each name, no namespace) from the element the finding points at, e.g. `backend`; default: that element.
        */
@@ -135,9 +144,33 @@ export interface Rule {
        */
       content?: string;
       /**
-       * kind choice: the decision only the operator can make, named.
+       * kind choice: the decision only the operator can make, named. Host kinds (conf-set, file-mode, sysfs-write): when it renders non-empty, the fix needs that decision and is written commented out with the named placeholder its value holds.
        */
       choice?: string;
+      /**
+       * conf-set (host rules, `vmaudit fix host`): the virConf key set to `value` in `path` (its first active line replaced, else appended: libvirt reads the first occurrence).
+       */
+      key?: string;
+      /**
+       * Host kinds: the file to edit (template); default: the file of the finding's location.
+       */
+      path?: string;
+      /**
+       * file-mode: the octal permission bits (template, e.g. 0640).
+       */
+      mode?: string;
+      /**
+       * file-mode: the owning user (template), optional.
+       */
+      owner?: string;
+      /**
+       * file-mode: the owning group (template), optional.
+       */
+      group?: string;
+      /**
+       * sysfs-write: the /etc/sysfs.d file (sysfsutils) that applies the value at every boot.
+       */
+      persist?: string;
     };
   };
   references?: {
