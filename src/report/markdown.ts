@@ -1,8 +1,9 @@
 import { SEVERITIES, type Finding } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
-import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, type ReportContext } from './common';
+import { countBySeverity, gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
 import { mdInline, visibleControls } from './escape';
 import { isOpen } from './matrix';
+import { fixGroups, ruleSeverityIfOverridden, triageOrder } from './order';
 
 /**
  * Inline Markdown text written as prose (remediation text, waiver justifications): controls from targets shown
@@ -57,33 +58,30 @@ export function toMarkdown(ctx: ReportContext): string {
     const b = ctx.baseline;
     out.push(`**Baseline** ${b.file.includes('`') ? mdData(b.file) : `\`${visibleControls(b.file)}\``}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed.`, '');
   }
-  const open = result.findings.filter(isOpen);
-  const closed = result.findings.filter((f) => !isOpen(f));
+  // Triage order: critical first, then file and line.
+  const open = triageOrder(result.findings.filter(isOpen));
+  const closed = triageOrder(result.findings.filter((f) => !isOpen(f)));
   if (open.length) {
     out.push(`### ${ctx.baseline ? 'New findings' : 'Findings'} (${open.length})`, '');
     out.push('| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |');
-    for (const f of open) out.push(`| ${ICON[f.severity]} ${f.severity}${gate.includes(f) ? ' ⛔' : ''} | ${mdData(f.ruleId)} | ${mdData(where(f))} | ${mdData(f.message)} |`);
-    out.push('');
-    // One entry per rule, or per distinct remediation when a rule renders it for each finding (the flagged file...).
-    const fixes = new Map<string, { id: string; title: string; fix: NonNullable<ReturnType<typeof remediationOf>> }>();
     for (const f of open) {
-      const r = rules.get(f.ruleId);
-      if (!r) continue;
-      const fix = remediationOf(r, f);
-      const key = `${f.ruleId}\0${fix.text}\0${fix.snippet?.content ?? ''}`;
-      if (!fixes.has(key)) fixes.set(key, { id: f.ruleId, title: r.title, fix });
+      const orig = ruleSeverityIfOverridden(f, rules.get(f.ruleId));
+      out.push(`| ${ICON[f.severity]} ${f.severity}${orig ? ` (rule: ${orig})` : ''}${gate.includes(f) ? ' ⛔' : ''} | ${mdData(f.ruleId)} | ${mdData(where(f))} | ${mdData(f.message)} |`);
     }
+    out.push('');
+    // One entry per rule, or per distinct rendered remediation (text + snippet), with the findings it applies to.
     out.push('<details><summary>How to fix</summary>', '');
-    for (const { id, title, fix } of fixes.values()) {
-      out.push(`#### ${mdText(id)}: ${mdText(title)}`, '', mdText(fix.text.trim()), '');
+    for (const { rule, fix, findings } of fixGroups(open, rules)) {
+      out.push(`#### ${mdText(rule.id)}: ${mdText(rule.title)}`, '', mdText(fix.text.trim()), '');
       if (fix.snippet) out.push(`In ${mdData(fix.snippet.target)}:`, '', fence(fix.snippet.content, fix.snippet.language === 'shell' ? 'sh' : fix.snippet.language === 'xml' ? 'xml' : 'ini'), '');
+      out.push(`Applies to ${findings.length} finding(s): ${findings.map((f) => mdData(where(f))).join(', ')}`, '');
     }
     out.push('</details>', '');
   } else out.push(ctx.baseline ? 'No new findings.' : 'No findings.', '');
   if (closed.length) {
     out.push(`<details><summary>Waived or unchanged since the baseline (${closed.length})</summary>`, '');
     out.push('| Severity | Rule | Where | Status |', '| --- | --- | --- | --- |');
-    for (const f of closed) out.push(`| ${f.severity} | ${mdData(f.ruleId)} | ${mdData(where(f))} | ${f.waiver ? `waived until ${mdText(f.waiver.expires ?? '?')}: ${mdText(f.waiver.justification)}` : 'unchanged'} |`);
+    for (const f of closed) out.push(`| ${f.severity}${ruleSeverityIfOverridden(f, rules.get(f.ruleId)) ? ` (rule: ${rules.get(f.ruleId)!.severity})` : ''} | ${mdData(f.ruleId)} | ${mdData(where(f))} | ${f.waiver ? `waived until ${mdText(f.waiver.expires ?? '?')}: ${mdText(f.waiver.justification)}` : 'unchanged'} |`);
     out.push('', '</details>', '');
   }
   if (ctx.baseline?.fixed.length) {

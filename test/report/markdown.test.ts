@@ -1,6 +1,19 @@
 import { gateFindings } from '../../src/report/common';
 import { mdText, toMarkdown } from '../../src/report/markdown';
-import { sampleContext } from './sample';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { severityRank, SEVERITIES } from '../../src/engine/findings';
+import type { RuleSelection } from '../../src/engine/scan';
+import { scanDomainFiles } from '../../src/engine/scan-domains';
+import { remediationOf, type ReportContext } from '../../src/report/common';
+import { fixture, rules, sampleContext } from './sample';
+
+/** All domain fixtures, with a policy that raises DOM-IOT-003 (info) to high. */
+function triageContext(): ReportContext {
+  const files = fs.readdirSync(path.join(__dirname, '..', '..', 'fixtures', 'domains')).filter((f) => f.endsWith('.xml')).map(fixture);
+  const selection: RuleSelection = { name: 'raised', enabled: () => true, settings: (r) => (r.id === 'DOM-IOT-003' ? { severity: 'high' } : {}) };
+  return { result: scanDomainFiles(files, rules, selection), failOn: 'high', policyName: 'raised' };
+}
 
 describe('Markdown report', () => {
   const ctx = sampleContext();
@@ -38,4 +51,41 @@ describe('Markdown report', () => {
   it('escapes Markdown and HTML in inline text', () => {
     expect(mdText('a|b <x> *y* `z` [l](u)\nnext')).toBe('a\\|b &lt;x&gt; \\*y\\* \\`z\\` \\[l\\](u) next');
   });
+
+  describe('for triage', () => {
+    const t = triageContext();
+    const tmd = toMarkdown(t);
+    const rows = tmd.split('\n').filter((l) => /^\| [🟣🔴🟠🔵⚪] /u.test(l) && l.includes(' | DOM-'));
+
+    it('lists findings most severe first', () => {
+      expect(rows).toHaveLength(t.result.findings.length);
+      const ranks = rows.map((r) => severityRank(SEVERITIES.find((s) => r.split(' ')[2] === s)!));
+      expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+      expect(new Set(ranks).size).toBeGreaterThan(2);
+    });
+
+    it('shows each distinct rendered fix once, with the findings it applies to', () => {
+      const rmap = new Map(t.result.rules.map((r) => [r.id, r]));
+      const distinct = new Map<string, number>();
+      for (const f of t.result.findings) {
+        const fix = remediationOf(rmap.get(f.ruleId)!, f);
+        const k = JSON.stringify([f.ruleId, fix.text.trim(), fix.snippet?.content.trimEnd()]);
+        distinct.set(k, (distinct.get(k) ?? 0) + 1);
+      }
+      expect(tmd.match(/^#### /gm)).toHaveLength(distinct.size);
+      expect(tmd.match(/^#### DOM-SEC-004/gm)).toHaveLength(1);
+      const n = t.result.findings.filter((f) => f.ruleId === 'DOM-SEC-004').length;
+      expect(n).toBeGreaterThan(1);
+      expect(tmd).toContain(`Applies to ${n} finding(s): fixtures/domains/guide-hugepages-1g.xml:1, `);
+      expect([...tmd.matchAll(/^Applies to (\d+) finding/gm)].reduce((a, m) => a + Number(m[1]), 0)).toBe(t.result.findings.length);
+    });
+
+    it('shows a policy severity override with the rule\'s own severity', () => {
+      const iot = rows.filter((r) => r.includes('| DOM-IOT-003 |'));
+      expect(iot.length).toBeGreaterThan(0);
+      for (const r of iot) expect(r).toMatch(/^\| 🔴 high \(rule: info\) ⛔ \|/u);
+      expect(rows.filter((r) => r.includes('(rule:')).length).toBe(iot.length);
+    });
+  });
 });
+
