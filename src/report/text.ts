@@ -5,6 +5,7 @@ import { SEVERITIES } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
 import { countBySeverity, gateVerdict, remediationOf, ruleMap, type ReportContext } from './common';
 import { termLines, termText } from './escape';
+import { ruleSeverityIfOverridden } from './order';
 
 /**
  * Whether the text report is coloured: `--color`/`--no-color` decide when given; otherwise only when it goes to a
@@ -45,8 +46,10 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
       for (const f of findings.filter((x) => x.severity === sev)) {
         const where = f.location ? `${f.location.line}:${f.location.column}` : '-';
         const tag = f.waiver ? c.dim(' [waived]') : f.baseline === 'unchanged' ? c.dim(' [baseline]') : '';
-        out.push(`  ${c.dim(where.padEnd(8))} ${paint[sev](sev.padEnd(8))} ${c.bold(termText(f.ruleId))}  ${termText(f.message)}${tag}`);
         const rule = rules.get(f.ruleId);
+        // A policy-changed severity names the rule's own: `high (rule: info)`.
+        const orig = ruleSeverityIfOverridden(f, rule);
+        out.push(`  ${c.dim(where.padEnd(8))} ${paint[sev](sev.padEnd(8))} ${orig ? c.dim(`(rule: ${orig}) `) : ''}${c.bold(termText(f.ruleId))}  ${termText(f.message)}${tag}`);
         if (opts.verbose && rule) {
           const fix = remediationOf(rule, f);
           out.push(c.dim(`           fix: ${termLines(fix.text.trim())[0]}`));

@@ -1,7 +1,8 @@
 import { loadRules } from '../../src/engine/rule-loader';
-import { scanDomainInput } from '../../src/engine/scan-domains';
+import { scanDomainFiles, scanDomainInput } from '../../src/engine/scan-domains';
 import { ScanAccumulator } from '../../src/engine/scan';
 import { colorEnabled, toText } from '../../src/report/text';
+import { fixture, rules } from './sample';
 
 const rules = loadRules().rules.map((r) => r.rule).filter((r) => r.scope === 'domain');
 
@@ -57,5 +58,16 @@ describe('text report', () => {
     expect(colorEnabled({ toFile: true, isTTY: true, env: {} })).toBe(false);
     expect(colorEnabled({ flag: true, toFile: true, isTTY: false, env: { NO_COLOR: '1' } })).toBe(true);
     expect(colorEnabled({ flag: false, toFile: false, isTTY: true, env: {} })).toBe(false);
+  });
+});
+
+describe('text report: severity overrides', () => {
+  it('a finding whose severity a policy changed names the rule\'s own severity', () => {
+    const result = scanDomainFiles([fixture('guide-iothread.xml'), fixture('guide-svirt-none.xml')], rules, { name: 'raised', enabled: () => true, settings: (r) => (r.id === 'DOM-IOT-003' ? { severity: 'high' } : {}) });
+    const lines = toText({ result, failOn: 'high', policyName: 'raised' }, { color: false }).split('\n');
+    const iot = lines.filter((l) => l.includes('DOM-IOT-003'));
+    expect(iot.length).toBeGreaterThan(0);
+    for (const l of iot) expect(l).toMatch(/ high {5}\(rule: info\) DOM-IOT-003 /);
+    expect(lines.filter((l) => l.includes('(rule:'))).toHaveLength(iot.length);
   });
 });
