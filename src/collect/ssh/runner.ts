@@ -9,8 +9,10 @@
  *   are decrypted with a passphrase asked on the terminal only when stdin is a TTY (once per key per process);
  *   otherwise they are skipped and the auth error says so. Passwords are never used.
  * - The command is the fixed string `sh -s` (or `sudo -n sh -s`); the script, preceded by `export VMAUDIT_…='…'`
- *   lines for ScriptRunOptions.env, is written to its stdin. Nothing from the target name, the user or the
- *   script ever becomes part of a command line, so nothing can be injected.
+ *   lines for ScriptRunOptions.env and wrapped by supervisedScript(), is written to its stdin, which stays open
+ *   until the script ends: ending it (timeout, output over the limit) or losing the connection makes the remote
+ *   side kill every process of the session. Nothing from the target name, the user or the script ever becomes
+ *   part of a command line, so nothing can be injected.
  * - Every failure is a ScanError whose message names the target; secrets never appear in messages.
  */
 import * as fs from 'node:fs';
@@ -67,6 +69,68 @@ export function buildPayload(script: string, env?: Record<string, string>): stri
   }
   return prefix + script;
 }
+
+/**
+ * The sh code (no newline inside) that kills every process of this SSH session except the caller and its ancestors:
+ * /proc/<pid>/stat, session field, read with builtins only; repeated until a pass finds none (a dying pipeline may
+ * fork once more). `timeout` puts each command in its own process group, so a signal to the process group (or the
+ * SSH `signal` request, which OpenSSH may ignore) misses them: the session does not (timeout never calls setsid).
+ * Without /proc it falls back to the caller's process group. TERM is ignored from the start: the script's shell stops
+ * its watchdogs with TERM when the script ends, which a sweep that killed the script causes.
+ */
+const KILL_SESSION = [
+  '_vk() { trap \'\' TERM;',
+  '{ read -r _vl </proc/self/stat; } 2>/dev/null || { kill -KILL 0; return; };',
+  '_vx=" ${_vl%% *} "; _vl=${_vl##*) }; set -- $_vl; _vsid=$4; _vp=$2;',
+  'while [ "${_vp:-0}" -gt 1 ]; do _vx="$_vx$_vp "; { read -r _vl <"/proc/$_vp/stat"; } 2>/dev/null || break; _vl=${_vl##*) }; set -- $_vl; _vp=$2; done;',
+  '_vn=0; while [ "$_vn" -lt 20 ]; do _vn=$((_vn + 1)); _vk1=0;',
+  'for _vd in /proc/[0-9]*; do _vq=${_vd#/proc/}; case $_vx in *" $_vq "*) continue ;; esac;',
+  '{ read -r _vl <"$_vd/stat"; } 2>/dev/null || continue; _vl=${_vl##*) }; set -- $_vl;',
+  '[ "$4" = "$_vsid" ] && [ "$1" != Z ] && kill -KILL "$_vq" 2>/dev/null && _vk1=1; done;',
+  '[ "$_vk1" = 0 ] && break; done; }',
+].join(' ');
+
+/**
+ * The script under supervision, so that nothing it started outlives the scan on the target (issue 15). Against a
+ * real sshd the SSH `signal` request is not enough: OpenSSH ignores it in some setups, `timeout` moves each command
+ * into its own process group, and under `sudo` the commands run as root out of the login user's reach. So the payload
+ * supervises itself, as the same user as the script (root under sudo):
+ *  - the script runs as a background subshell (stdin /dev/null, which it never read anyway);
+ *  - a watchdog reads the SSH channel's stdin, which the runner keeps open and ends on timeout or overflow (and which
+ *    sshd closes when the connection is gone): at EOF it kills every process of the session (KILL_SESSION);
+ *  - with a deadline, a second watchdog kills the session after `deadlineSec` (the connection may be stuck rather
+ *    than closed, and sshd then keeps the session);
+ *  - when the script ends, both watchdogs are stopped and its exit status is the command's.
+ * The whole wrapper is one `{ ...; }` list, so the shell has read all of stdin before the watchdog reads from it.
+ * The script text goes inside unchanged: its output (the evidence stream) is the same.
+ */
+export function supervisedScript(script: string, deadlineSec?: number): string {
+  const deadline =
+    deadlineSec === undefined
+      ? '_vD='
+      : `( trap 'kill -KILL $! 2>/dev/null; exit 0' TERM; sleep ${Math.max(1, Math.ceil(deadlineSec))} & wait $! && _vk ) </dev/null >/dev/null 2>&1 7<&- & _vD=$!`;
+  return [
+    KILL_SESSION,
+    '{',
+    'exec 7<&0',
+    '(',
+    script.endsWith('\n') ? script.slice(0, -1) : script,
+    ') 7<&- &',
+    '_vP=$!',
+    '( while read -r _vz; do :; done <&7; _vk ) >/dev/null 2>&1 &',
+    '_vW=$!',
+    deadline,
+    'exec 7<&-',
+    'wait "$_vP"; _vr=$?',
+    'kill -TERM "$_vW" 2>/dev/null; [ -n "$_vD" ] && kill -TERM "$_vD" 2>/dev/null',
+    'exit "$_vr"',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Seconds the remote deadline allows beyond the scan's --timeout (the local timer fires first and reports it). */
+const REMOTE_DEADLINE_GRACE_SEC = 2;
 
 // -------------------------------------------------------------------------------------------------------------
 // Identity keys (decrypted once per process, prompts serialized)
@@ -441,7 +505,8 @@ export class SshRunner implements ScriptRunner {
     const conn = await this.connect();
     const command = this.options.sudo ? 'sudo -n sh -s' : 'sh -s';
     try {
-      return await this.exec(conn, command, buildPayload(script, options.env), options.timeoutMs);
+      const deadline = options.timeoutMs === undefined ? undefined : options.timeoutMs / 1000 + REMOTE_DEADLINE_GRACE_SEC;
+      return await this.exec(conn, command, buildPayload(supervisedScript(script, deadline), options.env), options.timeoutMs);
     } finally {
       conn.client.end();
     }
@@ -474,6 +539,7 @@ export class SshRunner implements ScriptRunner {
         if (timeoutMs !== undefined) {
           timer = setTimeout(() => {
             try {
+              ch.end(); // EOF on the remote stdin: the payload's watchdog kills the session (supervisedScript)
               ch.signal('KILL');
             } catch {
               // best effort: not every server honours signal requests
@@ -491,6 +557,7 @@ export class SshRunner implements ScriptRunner {
           // Over the limit: keep what fits, stop the remote command, hand back what arrived.
           stdout.push(d.subarray(0, SSH_OUTPUT_LIMIT - stdoutBytes));
           try {
+            ch.end();
             ch.signal('KILL');
             ch.close();
           } catch {
@@ -524,7 +591,8 @@ export class SshRunner implements ScriptRunner {
           finish(undefined, { stdout: out, stderr, exitCode: exit.code, signal: exit.signal });
         });
         ch.on('error', (e: Error) => finish(this.err('connection-lost', `channel to ${this.label} failed: ${e.message}`)));
-        ch.end(payload);
+        // stdin stays open while the script runs: its end tells the remote watchdog to kill the session.
+        ch.write(payload);
       });
     });
   }

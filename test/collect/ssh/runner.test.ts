@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ScanError, type ScanErrorKind } from '../../../src/collect/runner';
-import { buildPayload, clearKeyCache, shellQuote, SshRunner, sshStats, type SshRunnerOptions } from '../../../src/collect/ssh/runner';
+import { buildPayload, clearKeyCache, shellQuote, SshRunner, sshStats, supervisedScript, type SshRunnerOptions } from '../../../src/collect/ssh/runner';
 import { describeWithOracles, hasTool } from '../../helpers/oracle';
 import { ENCRYPTED_KEY_PASSPHRASE, freePort, killTree, parentPid, processName, startSshd, waitForFile, type Sshd } from './sshd-harness';
 
@@ -29,6 +29,78 @@ describe('payload quoting (pure)', () => {
     const nasty = `a'b"c$(id)\`id\`\\n;|&<>* \n\t end'`;
     const out = execFileSync('sh', ['-c', `printf %s ${shellQuote(nasty)}`]).toString();
     expect(out).toBe(nasty);
+  });
+});
+
+/** Pids whose environment holds VMAUDIT_MARK=<marker>, zombies left out. */
+function markedPids(marker: string): number[] {
+  const out: number[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`VMAUDIT_MARK=${marker}`)) continue;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+      if (!stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) out.push(Number(pid));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+describeWithOracles(['sh', 'timeout', 'sleep'], 'supervised payload under sh (the remote side of --timeout)', () => {
+  /** Runs the supervised script with `sh -s` in a session of its own (detached: setsid), stdin kept open. */
+  function start(script: string, deadlineSec: number | undefined, marker: string): { child: ChildProcess; exited: Promise<number | null> } {
+    const child = spawn('sh', ['-s'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, VMAUDIT_MARK: marker } });
+    child.stdin!.write(supervisedScript(script, deadlineSec));
+    return { child, exited: new Promise((r) => child.once('exit', (code) => r(code))) };
+  }
+  async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    return cond();
+  }
+  const HANG = 'sleep 300 &\ntimeout -k 2 120 sleep 301 </dev/null\n';
+  const cleanup = (marker: string): void => {
+    for (const pid of markedPids(marker)) killTree(pid); // only what this test started (its marker)
+  };
+
+  it('stdin EOF (the runner ended the channel, or sshd closed it): the whole session is killed', async () => {
+    const marker = `vmaudit-eof-${process.pid}-${Date.now()}`;
+    const { child, exited } = start(HANG, 60, marker);
+    try {
+      expect(await waitFor(() => markedPids(marker).length >= 5, 5000)).toBe(true); // sh, script, watchdogs, sleeps
+      child.stdin!.end();
+      expect(await exited).toBe(137);
+      expect(await waitFor(() => markedPids(marker).length === 0, 3000)).toBe(true);
+    } finally {
+      cleanup(marker);
+    }
+  });
+
+  it('stdin still open (a stuck connection) past the deadline: the whole session is killed', async () => {
+    const marker = `vmaudit-deadline-${process.pid}-${Date.now()}`;
+    const started = Date.now();
+    const { child, exited } = start(HANG, 1, marker);
+    try {
+      expect(await exited).toBe(137);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(await waitFor(() => markedPids(marker).length === 0, 3000)).toBe(true);
+    } finally {
+      child.stdin!.destroy();
+      cleanup(marker);
+    }
+  });
+
+  it('a script that ends: its exit status, and no watchdog or deadline sleep left', async () => {
+    const marker = `vmaudit-ends-${process.pid}-${Date.now()}`;
+    const { child, exited } = start('exit 5\n', 60, marker);
+    try {
+      expect(await exited).toBe(5);
+      expect(await waitFor(() => markedPids(marker).length === 0, 3000)).toBe(true);
+    } finally {
+      child.stdin!.destroy();
+      cleanup(marker);
+    }
   });
 });
 
