@@ -38,6 +38,12 @@ export interface Finding {
   waiver?: { justification: string; expires?: string; source?: string };
   /** Set when compared with a baseline. */
   baseline?: 'new' | 'unchanged';
+  /**
+   * Set on the one finding that reports why an input yields nothing to audit (DOM-XML-001 on a file that is not
+   * well-formed or not a domain): like a linter's fatal parse error, the target was not audited, so it counts as a
+   * target that could not be scanned (exit 3 when the gate does not fail) without a second report of it.
+   */
+  fatal?: true;
 }
 
 /** A finding's fix as data (see Rule remediation.fix): values rendered, `choice` set when it is not automatic. */

@@ -8,7 +8,8 @@ import type { Problem } from '../util/problem';
 import { readRegularFile } from '../util/read-input';
 import type { Rule } from './generated/rule';
 import { ScanAccumulator, type RuleSelection } from './scan';
-import type { TargetRef } from './findings';
+import type { Finding, TargetRef } from './findings';
+import type { SourceLocation } from '../util/location';
 
 export interface DomainInput {
   /** As shown to the user and used as the SARIF artifact URI (relative to the working directory). */
@@ -62,20 +63,40 @@ function scanDomainDocument(acc: ScanAccumulator, file: string, name: string, pa
   const target: TargetRef = { kind: 'domain', name };
   const domain: DomainFacts | null = parsed.ok ? parsed.domain : null;
   const problems: Problem[] = parsed.ok ? parsed.domain.problems : parsed.problems;
+  const fileLoc = { file, line: 1, column: 1 };
   const fatal = domain === null ? (problems.find((p) => p.level === 'error') ?? problems[0]) : undefined;
+  const unknown: Record<string, string> = {};
+  if (domain === null) unknown.domain = `${name} could not be parsed (${fatal?.message ?? 'unknown error'})`;
+  const added = acc.evaluate(
+    ['domain'],
+    {
+      target,
+      // No host in a domain-file scan: rules that use the host's facts in host scans check `host != null`.
+      vars: { domain, host: null, domains: null, input: { file, problems: problems.map((p) => ({ ...p, loc: p.location ?? fileLoc, key: (p as { key?: string }).key ?? p.code })) } },
+      unknown,
+    },
+    // A document that yields no domain is reported once: no rule is listed "not evaluated" because of it.
+    { quietUnknown: domain === null },
+  );
+  if (domain === null && markFatal(added, fatal, fileLoc)) return;
   if (domain === null) {
+    // Nothing reported why (DOM-XML-001 disabled by the policy or --rules, or no error-level problem): a target error.
     const at = fatal?.location ? `${fatal.location.file}:${fatal.location.line}:${fatal.location.column}` : file;
     acc.addError({ target, kind: 'input', message: `${at}: ${fatal?.message ?? 'no domain'}`, ...(fatal?.location ? { location: fatal.location } : {}) });
   }
-  const unknown: Record<string, string> = {};
-  if (domain === null) unknown.domain = `${name} could not be parsed (${fatal?.message ?? 'unknown error'})`;
-  const fileLoc = { file, line: 1, column: 1 };
-  acc.evaluate(['domain'], {
-    target,
-    // No host in a domain-file scan: rules that use the host's facts in host scans check `host != null`.
-    vars: { domain, host: null, domains: null, input: { file, problems: problems.map((p) => ({ ...p, loc: p.location ?? fileLoc, key: (p as { key?: string }).key ?? p.code })) } },
-    unknown,
-  });
+}
+
+/**
+ * Marks `fatal` the finding that reports `problem` (a finding of a rule over `input.problems`, e.g. DOM-XML-001, at its
+ * location): then that finding is the one report of an input that yields no domain (like a linter's fatal parse
+ * error), and the input is not also a target error. False when none does.
+ */
+export function markFatal(findings: readonly Finding[], problem: Problem | undefined, fallback: SourceLocation): boolean {
+  if (!problem) return false;
+  const at = problem.location ?? fallback;
+  const f = findings.find((x) => x.location !== null && x.location.file === at.file && x.location.line === at.line && x.location.column === at.column && x.message.startsWith(problem.message));
+  if (f) f.fatal = true;
+  return f !== undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import { parseDomainXml } from '../facts/domain/build';
 import type { DomainFacts } from '../facts/domain/model';
 import { buildHostFacts } from '../facts/host/build';
 import type { TargetRef } from './findings';
+import { markFatal } from './scan-domains';
 import type { ScanAccumulator } from './scan';
 import { scanGuestAgentInfo, type AgentReply } from './scan-guest';
 
@@ -10,7 +11,8 @@ import { scanGuestAgentInfo, type AgentReply } from './scan-guest';
  * Audits one host from its evidence: every domain defined on it (domain rules, subjects prefixed with the domain
  * name), the host itself (host rules), and the joins of both (cross rules see `host` and `domains`).
  * Domain rules see `domain` plus `host` and `domains` (a domain file scanned alone has `host: null, domains: null`).
- * A domain definition that cannot be parsed is reported (DOM-XML-001 and a target error) without stopping the rest.
+ * A domain definition that cannot be parsed is reported once (DOM-XML-001; a target error when that rule does not
+ * report it, e.g. an unreadable file) without stopping the rest.
  */
 export function scanHostBundle(acc: ScanAccumulator, bundle: EvidenceBundle, options: { guests?: boolean } = {}): void {
   const target: TargetRef = { kind: 'host', name: bundle.target.name };
@@ -23,14 +25,20 @@ export function scanHostBundle(acc: ScanAccumulator, bundle: EvidenceBundle, opt
     // input.problems: why the file yields no domain, or (parsed) the values libvirt refuses and duplicates it ignores.
     const problems = parsed === undefined ? [{ code: 'input.unreadable', level: 'error' as const, message: d.readError ?? 'unreadable', location: { file: d.file, line: 1, column: 1 } }] : parsed.ok ? parsed.domain.problems : parsed.problems;
     const label = parsed?.ok && parsed.domain.name ? parsed.domain.name : d.file;
-    if (!parsed?.ok && problems.length) acc.addError({ target, kind: 'input', message: `${d.file}: ${problems[0].message}`, location: problems[0].location });
-    acc.evaluate(['domain'], {
-      target,
-      vars: { domain: parsed?.ok ? parsed.domain : null, host, domains, input: { file: d.file, problems: problems.map((p) => ({ ...p, loc: p.location ?? { file: d.file, line: 1, column: 1 }, key: (p as { key?: string }).key ?? p.code })) } },
-      unknown: parsed?.ok ? {} : { domain: `${d.file} could not be parsed (${problems[0]?.message})` },
-      subjectPrefix: `domain[${label}]/`,
-      platform: host.versions,
-    });
+    const fileLoc = { file: d.file, line: 1, column: 1 };
+    const added = acc.evaluate(
+      ['domain'],
+      {
+        target,
+        vars: { domain: parsed?.ok ? parsed.domain : null, host, domains, input: { file: d.file, problems: problems.map((p) => ({ ...p, loc: p.location ?? fileLoc, key: (p as { key?: string }).key ?? p.code })) } },
+        unknown: parsed?.ok ? {} : { domain: `${d.file} could not be parsed (${problems[0]?.message})` },
+        subjectPrefix: `domain[${label}]/`,
+        platform: host.versions,
+      },
+      // A definition that yields no domain is reported once (DOM-XML-001, else a target error), not once per rule.
+      { quietUnknown: !parsed?.ok },
+    );
+    if (!parsed?.ok && problems.length && !markFatal(added, problems[0], fileLoc)) acc.addError({ target, kind: 'input', message: `${d.file}: ${problems[0].message}`, location: problems[0].location });
   }
   acc.evaluate(['host'], { target, vars: { host }, unknown, platform: host.versions });
   acc.evaluate(['cross'], { target, vars: { host, domains }, unknown, platform: host.versions });

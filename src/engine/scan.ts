@@ -82,8 +82,13 @@ export class ScanAccumulator {
     this.errors.push(e);
   }
 
-  /** Evaluates every selected rule of the given scopes against one context. */
-  evaluate(scopes: readonly ScopeName[], evalCtx: EvalContext): void {
+  /**
+   * Evaluates every selected rule of the given scopes against one context; returns the findings it added.
+   * `quietUnknown`: rules that cannot be evaluated are not listed as not evaluated (an input that yields no domain is
+   * reported once, by DOM-XML-001 or a target error, not once more per rule).
+   */
+  evaluate(scopes: readonly ScopeName[], evalCtx: EvalContext, options: { quietUnknown?: boolean } = {}): Finding[] {
+    const added: Finding[] = [];
     const platform = evalCtx.platform ? effectivePlatform(this.selection, evalCtx.platform) : this.assumed;
     const ctx: EvalContext = { ...evalCtx, platform };
     this.addTarget(ctx.target);
@@ -99,11 +104,15 @@ export class ScanAccumulator {
           // Two findings for the same subject keep distinct, still stable, fingerprints.
           const n = seen.get(f.fingerprint) ?? 0;
           seen.set(f.fingerprint, n + 1);
-          this.findings.push(n === 0 ? f : { ...f, fingerprint: `${f.fingerprint}-${n}` });
+          const kept = n === 0 ? f : { ...f, fingerprint: `${f.fingerprint}-${n}` };
+          this.findings.push(kept);
+          added.push(kept);
         }
-      } else if (out.status === 'not-evaluated') this.notEvaluated.push(out.notEvaluated);
-      else this.passed.push({ ruleId: cr.rule.id, target: ctx.target });
+      } else if (out.status === 'not-evaluated') {
+        if (!options.quietUnknown) this.notEvaluated.push(out.notEvaluated);
+      } else this.passed.push({ ruleId: cr.rule.id, target: ctx.target });
     }
+    return added;
   }
 
   /** Hands over everything accumulated so far and starts empty again (rules stay compiled). */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Rule } from '../engine/generated/rule';
-import type { Finding, ScanResult, Severity } from '../engine/findings';
+import type { Finding, ScanResult, Severity, TargetRef } from '../engine/findings';
 import { severityRank } from '../engine/findings';
 import type { BaselineComparison } from '../engine/baseline';
 import type { WaiverNote } from '../engine/policy';
@@ -40,9 +40,24 @@ export function gateFindings(ctx: ReportContext): Finding[] {
 /** Process exit codes (DESIGN.md): a failed gate (1) wins over targets that could not be scanned (3). */
 export const EXIT = { OK: 0, GATE_FAILED: 1, USAGE: 2, TARGETS_FAILED: 3 } as const;
 
+/**
+ * Targets that could not be audited: scan errors, and targets with a `fatal` finding (a domain file that is not
+ * well-formed: reported once, by DOM-XML-001, yet not audited). Keys are `kind\0name`.
+ */
+export function unscannedTargets(result: ScanResult): Set<string> {
+  const key = (t: TargetRef) => `${t.kind}\0${t.name}`;
+  return new Set([...result.errors.map((e) => key(e.target)), ...result.findings.filter((f) => f.fatal).map((f) => key(f.target))]);
+}
+
+/** The "N could not be scanned" of summaries: scan errors, plus targets not audited because of a `fatal` finding. */
+export function unscannedCount(result: ScanResult): number {
+  const withError = new Set(result.errors.map((e) => `${e.target.kind}\0${e.target.name}`));
+  return result.errors.length + new Set(result.findings.filter((f) => f.fatal && !withError.has(`${f.target.kind}\0${f.target.name}`)).map((f) => `${f.target.kind}\0${f.target.name}`)).size;
+}
+
 export function exitCodeFor(ctx: ReportContext): number {
   if (gateFindings(ctx).length > 0) return EXIT.GATE_FAILED;
-  if (ctx.result.errors.length > 0) return EXIT.TARGETS_FAILED;
+  if (unscannedTargets(ctx.result).size > 0) return EXIT.TARGETS_FAILED;
   return EXIT.OK;
 }
 
@@ -56,11 +71,12 @@ export function summaryLine(ctx: ReportContext, paint: { severity?: (s: Severity
   const counts = countBySeverity(result.findings);
   const parts = (Object.keys(counts) as Severity[]).filter((s) => counts[s] > 0).map((s) => (paint.severity ?? ((_: Severity, t: string) => t))(s, `${counts[s]} ${s}`));
   const waived = result.findings.filter((f) => f.waiver).length;
+  const unscanned = unscannedCount(result);
   return (
     `${result.targets.length} target(s), ${result.rules.length} rules: ` +
     (parts.length ? parts.join(', ') : (paint.good ?? id)('no findings')) +
     (waived ? (paint.dim ?? id)(`, ${waived} waived`) : '') +
-    (result.errors.length ? (paint.bad ?? id)(`, ${result.errors.length} could not be scanned`) : '')
+    (unscanned ? (paint.bad ?? id)(`, ${unscanned} could not be scanned`) : '')
   );
 }
 
@@ -70,7 +86,7 @@ export function summaryLine(ctx: ReportContext, paint: { severity?: (s: Severity
  */
 export function gateVerdict(ctx: ReportContext): { kind: 'failed' | 'incomplete' | 'off' | 'passed'; line: string } {
   const gate = gateFindings(ctx);
-  const failedTargets = new Set(ctx.result.errors.map((e) => `${e.target.kind}\0${e.target.name}`)).size;
+  const failedTargets = unscannedTargets(ctx.result).size;
   const total = ctx.result.targets.length;
   const unscanned = failedTargets === 0 ? '' : failedTargets >= total ? `no target could be scanned` : `${failedTargets} of ${total} targets could not be scanned`;
   if (gate.length) return { kind: 'failed', line: `gate: FAILED — ${gate.length} finding(s) at or above ${ctx.failOn} (exit 1)` };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../engine/findings';
 import type { Rule } from '../engine/generated/rule';
 import { describeWaiverNote } from '../engine/policy';
-import { countBySeverity, gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
+import { countBySeverity, gateFindings, ruleMap, toolVersion, unscannedTargets, type ReportContext } from './common';
 import { htmlText } from './escape';
 import { isOpen, ruleTargetMatrix, targetKey } from './matrix';
 import { findingFile, fixGroups, ruleSeverityIfOverridden, triageOrder, type FixGroup } from './order';
@@ -195,7 +195,7 @@ export function toHtml(ctx: ReportContext): string {
     ...SEVERITIES.map(card),
     `<div class="card">waived<b>${waived}</b></div>`,
     `<div class="card">not evaluated<b>${result.notEvaluated.length}</b></div>`,
-    `<div class="card">could not scan<b>${new Set(result.errors.map((e) => targetKey(e.target))).size}</b></div>`,
+    `<div class="card">could not scan<b>${unscannedTargets(result).size}</b></div>`,
     '</div>',
     '<div class="summary">',
     `<figure id="severity-chart"><figcaption><h3>Open findings by severity</h3></figcaption>${severityChart(counts)}</figure>`,

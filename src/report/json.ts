@@ -1,6 +1,6 @@
 import { UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/common/platform';
 import type { ScanResult, Severity, TargetRef } from '../engine/findings';
-import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, type ReportContext } from './common';
+import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, unscannedTargets, type ReportContext } from './common';
 
 export interface TargetSummary {
   kind: TargetRef['kind'];
@@ -51,7 +51,7 @@ export function toJsonReport(ctx: ReportContext): object {
     policy: { name: ctx.policyName, failOn: ctx.failOn },
     summary: {
       targets: result.targets.length,
-      targetsFailed: new Set(result.errors.map((e) => `${e.target.kind}:${e.target.name}`)).size,
+      targetsFailed: unscannedTargets(result).size,
       rules: result.rules.length,
       findings: result.findings.length,
       bySeverity: countBySeverity(result.findings),

@@ -1,6 +1,6 @@
 import { SEVERITIES, type Finding } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
-import { countBySeverity, gateFindings, ruleMap, toolVersion, type ReportContext } from './common';
+import { countBySeverity, gateFindings, ruleMap, toolVersion, unscannedCount, type ReportContext } from './common';
 import { mdInline, visibleControls } from './escape';
 import { isOpen } from './matrix';
 import { fixGroups, ruleSeverityIfOverridden, triageOrder } from './order';
@@ -43,7 +43,7 @@ export function toMarkdown(ctx: ReportContext): string {
   out.push(`## vmaudit: ${gateText}`, '');
   out.push(
     `Policy \`${ctx.policyName}\` · ${result.targets.length} target(s) · ${result.rules.length} rules · vmaudit ${toolVersion()}` +
-      (result.errors.length ? ` · **${result.errors.length} could not be scanned**` : ''),
+      (unscannedCount(result) ? ` · **${unscannedCount(result)} could not be scanned**` : ''),
     '',
   );
   const counts = countBySeverity(result.findings.filter(isOpen));

@@ -3,7 +3,7 @@ import { createColors } from 'picocolors';
 import type { Finding, Severity } from '../engine/findings';
 import { SEVERITIES } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
-import { countBySeverity, gateVerdict, remediationOf, ruleMap, type ReportContext } from './common';
+import { countBySeverity, gateVerdict, remediationOf, ruleMap, unscannedCount, type ReportContext } from './common';
 import { termLines, termText } from './escape';
 import { ruleSeverityIfOverridden } from './order';
 
@@ -101,7 +101,7 @@ export function toText(ctx: ReportContext, opts: { color: boolean; verbose?: boo
     `${result.targets.length} target(s), ${result.rules.length} rules: ` +
       (summary.length ? summary.join(', ') : c.green('no findings')) +
       (waived ? c.dim(`, ${waived} waived`) : '') +
-      (result.errors.length ? c.red(`, ${result.errors.length} could not be scanned`) : ''),
+      (unscannedCount(result) ? c.red(`, ${unscannedCount(result)} could not be scanned`) : ''),
   );
   // Never "passed" when a target could not be scanned (exit 3); the line names the exit code.
   const gate = gateVerdict(ctx);

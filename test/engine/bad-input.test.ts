@@ -62,20 +62,25 @@ function expectGoodScanned(r: ScanResult): void {
   expect(r.passed.filter((p) => p.target.name === good).length).toBe(rules.filter((x) => x.scope === 'domain').length - ids(r, good).length);
 }
 
-/** An input that yields no domain: exactly one scan error and one DOM-XML-001 finding, both at file:line. */
 /**
- * A file whose content is refused (not well-formed, not a domain...) is a scan error AND a DOM-XML-001 finding at its
- * line; a file that cannot be read at all (missing, directory, FIFO, over the cap) is only a scan error (exit 3).
+ * An input that yields nothing to audit is reported ONCE, at file:line, and no rule is listed "not evaluated" for it:
+ * a file whose content is refused (not well-formed, not a domain...) by one DOM-XML-001 finding marked `fatal` (no
+ * scan error); a file that cannot be read at all (missing, directory, FIFO, over the cap) by one scan error (exit 3).
  */
 function expectUnscannable(r: ScanResult, file: string, line: number, message: RegExp, opts: { finding: boolean } = { finding: true }): void {
   const errors = r.errors.filter((e) => e.target.name === file);
-  expect(errors).toHaveLength(1);
-  expect(errors[0].message).toMatch(message);
-  expect(errors[0].message.startsWith(`${file}:${line}:`)).toBe(true);
   const findings = r.findings.filter((f) => f.target.name === file);
-  expect(findings.map((f) => [f.ruleId, f.location?.file, f.location?.line])).toEqual(opts.finding ? [['DOM-XML-001', file, line]] : []);
-  if (opts.finding) expect(findings[0].message).toMatch(message);
-  expect(r.notEvaluated.filter((n) => n.target.name === file).every((n) => n.reason.includes('could not be parsed'))).toBe(true);
+  if (opts.finding) {
+    expect(errors).toEqual([]);
+    expect(findings.map((f) => [f.ruleId, f.location?.file, f.location?.line, f.fatal])).toEqual([['DOM-XML-001', file, line, true]]);
+    expect(findings[0].message).toMatch(message);
+  } else {
+    expect(findings).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(message);
+    expect(errors[0].message.startsWith(`${file}:${line}:`)).toBe(true);
+  }
+  expect(r.notEvaluated.filter((n) => n.target.name === file)).toEqual([]);
   expectGoodScanned(r);
 }
 
@@ -283,16 +288,30 @@ describe('malformed and hostile domain inputs', () => {
   it('5000 levels of nesting are refused, not a stack overflow', () => {
     const f = write('deep.xml', `<domain type='kvm'>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</domain>\n`);
     const r = scan(f, good);
-    expect(r.errors.filter((e) => e.target.name === f)).toHaveLength(1);
+    expect(r.errors.filter((e) => e.target.name === f)).toEqual([]);
     expect(ids(r, f)).toEqual(['DOM-XML-001']);
+    expect(r.findings.find((x) => x.target.name === f)?.fatal).toBe(true);
     expectGoodScanned(r);
+  });
+
+  it('with DOM-XML-001 not selected, a file that is not well-formed is one scan error instead (exit 3), never passed', () => {
+    const f = write('numa-exposure-no-xml001.xml', GUIDE_NUMA_EXPOSURE);
+    const r = scanDomainFiles([f, good], rules, { name: 'no-xml-001', enabled: (x) => x.id !== 'DOM-XML-001', settings: () => ({}) });
+    expect(r.findings.filter((x) => x.target.name === f)).toEqual([]);
+    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:11:\\d+: not well-formed XML`))]);
+    expect(r.notEvaluated.filter((n) => n.target.name === f)).toEqual([]);
+    expect(exit(r)).toBe(3);
+    fs.rmSync(f);
   });
 
   it('all of them in one run: every file accounted for, sorted, and the exit code is 1 (gate) over 3', () => {
     const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f)).filter((f) => !f.endsWith('fifo.xml') || fs.existsSync(f));
     const r = scan(...files);
     expect(new Set(r.targets.map((t) => t.name))).toEqual(new Set(files));
-    expect(r.errors.length).toBeGreaterThanOrEqual(8);
+    // Unreadable files are scan errors; files whose content is refused are one fatal DOM-XML-001 finding each.
+    expect(r.errors.length).toBeGreaterThanOrEqual(3);
+    expect(r.findings.filter((x) => x.fatal).length).toBeGreaterThanOrEqual(8);
+    expect(r.notEvaluated).toEqual([]);
     expect(exit(r)).toBe(1);
     expect(exit(r, 'none')).toBe(3);
     expect(JSON.stringify(scan(...files))).toBe(JSON.stringify(r));
