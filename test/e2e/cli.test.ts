@@ -66,16 +66,24 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
     expect(schemaErrors(reportValidator(), report)).toEqual([]);
     expect(report.summary.targetsFailed).toBe(1);
     expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(expect.arrayContaining(['DOM-SEC-001', 'DOM-XML-001']));
+    // The file that is not well-formed is reported once: its DOM-XML-001 finding, no scan error, no rule "not evaluated".
+    const onBroken = (xs: { target: { name: string } }[]) => xs.filter((x) => x.target.name === BROKEN);
+    expect(onBroken(report.findings).map((f: { ruleId: string; location: { line: number } }) => [f.ruleId, f.location.line])).toEqual([['DOM-XML-001', 4]]);
+    expect(onBroken(report.errors)).toEqual([]);
+    expect(onBroken(report.notEvaluated)).toEqual([]);
   });
 
-  it('scan domain, sarif: valid SARIF 2.1.0 with relative URIs; the error also goes to stderr (the report is not on a terminal)', async () => {
+  it('scan domain, sarif: valid SARIF 2.1.0 with relative URIs; a file that is not well-formed is one result, not repeated on stderr', async () => {
     const r = await cli(['scan', 'domain', fx('guide-svirt-none.xml'), BROKEN, '-f', 'sarif']);
     const log = JSON.parse(r.stdout);
     expect(schemaErrors(sarifValidator(), log)).toEqual([]);
     const sec = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'DOM-SEC-001');
     expect(sec.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'fixtures/domains/guide-svirt-none.xml', uriBaseId: '%SRCROOT%' });
     expect(sec.locations[0].physicalLocation.region).toMatchObject({ startLine: 9, startColumn: 3 });
-    expect(r.stderr).toContain(`vmaudit: ${BROKEN}:4:`);
+    const broken = log.runs[0].results.filter((x: { locations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations?.[0].physicalLocation.artifactLocation.uri.endsWith('broken.xml'));
+    expect(broken.map((x: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }) => [x.ruleId, x.locations[0].physicalLocation.region.startLine])).toEqual([['DOM-XML-001', 4]]);
+    expect(log.runs[0].invocations[0].toolExecutionNotifications ?? []).toEqual([]);
+    expect(r.stderr).not.toContain(`vmaudit: ${BROKEN}`);
   });
 
   it('--output writes the report to the file and nothing to stdout; same bytes as stdout', async () => {
@@ -227,9 +235,10 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
 
   const hasScript = spawnSync('sh', ['-c', 'command -v script'], { stdio: 'ignore' }).status === 0;
   (hasScript ? it : process.env.CI === 'true' ? it : it.skip)('on a terminal: colour unless NO_COLOR; scan errors only in the report, not repeated on stderr', () => {
+    const missing = path.join(tmp, 'missing-tty.xml');
     // util-linux `script` runs the CLI on a pseudo-terminal (stdout and stderr both go to it).
     const onTty = (env: NodeJS.ProcessEnv) =>
-      spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} scan domain ${JSON.stringify(CRIT)} ${JSON.stringify(BROKEN)}`, '/dev/null'], {
+      spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} scan domain ${JSON.stringify(CRIT)} ${JSON.stringify(BROKEN)} ${JSON.stringify(missing)}`, '/dev/null'], {
         cwd: ROOT,
         encoding: 'utf8',
         env: { ...process.env, NO_COLOR: '', ...env },
@@ -240,7 +249,13 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
     expect(plain).not.toMatch(/\x1b\[/);
     expect(plain).toContain('Could not scan:');
     expect(plain).not.toContain('vmaudit: '); // the stderr copy of the scan error
-    expect(plain.split(`${BROKEN}:4:`).length - 1).toBe(1); // under "Could not scan" (the DOM-XML-001 row shows 4:…)
+    expect(plain.split(`${missing}:1:1`).length - 1).toBe(1); // under "Could not scan"
+    // The file that is not well-formed: one DOM-XML-001 row (under its file heading), not also a scan error or a
+    // "Not evaluated" list.
+    expect(plain.split('DOM-XML-001').length - 1).toBe(1);
+    expect(plain).not.toContain(`${BROKEN}:4:`);
+    expect(plain).not.toContain('Not evaluated');
+    expect(plain).toMatch(/2 could not be scanned/);
   });
 
   afterAll(() => {
