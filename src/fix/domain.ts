@@ -44,7 +44,9 @@ function scanText(file: string, text: string, rules: readonly Rule[], selection:
  */
 export function fixDomainText(file: string, text: string, rules: readonly Rule[], selection: RuleSelection): DomainFix {
   const before = scanText(file, text, rules, selection);
-  if (before.errors.length) return { file, text, applied: [], remaining: [], error: before.errors.map((e) => e.message).join('; ') };
+  // A document that yields no domain (a scan error, or the one fatal DOM-XML-001 finding that reports it): not fixed.
+  const unparsed = [...before.errors.map((e) => e.message), ...before.findings.filter((f) => f.fatal).map((f) => `${f.location?.file ?? file}:${f.location?.line ?? 1}:${f.location?.column ?? 1}: ${f.message}`)];
+  if (unparsed.length) return { file, text, applied: [], remaining: [], error: unparsed.join('; ') };
   const edits: TextEdit[] = [];
   const why = new Map<string, Omit<Remaining, 'ruleId' | 'subject' | 'line'>>();
   for (const f of before.findings) {
@@ -61,6 +63,7 @@ export function fixDomainText(file: string, text: string, rules: readonly Rule[]
   const beforeIds = new Set(before.findings.map((f) => f.fingerprint));
   const problems = [
     ...after.errors.map((e) => `the fixed document does not parse: ${e.message}`),
+    ...after.findings.filter((f) => f.fatal).map((f) => `the fixed document does not parse: ${f.message}`),
     ...after.findings.filter((f) => fixedIds.has(f.fingerprint)).map((f) => `the fix for ${f.ruleId} ${f.subject} did not resolve it`),
     ...after.findings.filter((f) => !beforeIds.has(f.fingerprint)).map((f) => `the fixed document has a new finding ${f.ruleId} ${f.subject}`),
     ...after.notEvaluated.filter((n) => !before.notEvaluated.some((b) => b.ruleId === n.ruleId)).map((n) => `${n.ruleId} is no longer evaluated: ${n.reason}`),
