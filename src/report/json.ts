@@ -1,5 +1,6 @@
 import { UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/common/platform';
 import type { ScanResult, Severity, TargetRef } from '../engine/findings';
+import { ruleSeverityIfOverridden } from './order';
 import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, unscannedTargets, type ReportContext } from './common';
 
 export interface TargetSummary {
@@ -69,6 +70,8 @@ export function toJsonReport(ctx: ReportContext): object {
         ruleId: f.ruleId,
         title: rule?.title ?? f.ruleId,
         severity: f.severity,
+        // The rule's own severity when the policy changed it (text/HTML/Markdown show "high (rule: medium)").
+        ...((orig) => (orig ? { originalSeverity: orig } : {}))(ruleSeverityIfOverridden(f, rule)),
         area: rule?.area ?? null,
         message: f.message,
         target: f.target,

@@ -2,6 +2,7 @@ import type * as Sarif from 'sarif';
 import type { Rule } from '../engine/generated/rule';
 import type { Finding, Severity, TargetRef } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
+import { ruleSeverityIfOverridden } from './order';
 import { remediationOf, ruleMap, ruleMarkdown, toolVersion, TOOL_NAME, TOOL_URI, type ReportContext } from './common';
 import { sarifFixFor } from './xml-fix';
 
@@ -163,6 +164,7 @@ function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, multi:
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
     properties: {
       severity: f.severity,
+      ...((orig) => (orig ? { originalSeverity: orig } : {}))(ruleSeverityIfOverridden(f, rule)),
       target: `${f.target.kind}:${f.target.name}`,
       subject: f.subject,
       ...(rem ? { remediation: rem.text.trim() } : {}),

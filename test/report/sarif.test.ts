@@ -157,7 +157,12 @@ describe('SARIF output', () => {
     const inv = log.runs[0].invocations![0];
     expect(inv.executionSuccessful).toBe(false);
     const errs = inv.toolExecutionNotifications!.filter((n) => n.level === 'error');
-    expect(errs.length).toBe(5); // every bad input except numbers.xml, which is parsed (its values are findings)
+    // Only missing.xml (unreadable); the 4 documents that yield no domain are each one DOM-XML-001 result instead,
+    // and numbers.xml is parsed (its values are findings).
+    expect(errs.map((n) => n.message.text)).toEqual([expect.stringContaining('missing.xml:1:1')]);
+    const xml001 = (log.runs[0].results ?? []).filter((r) => r.ruleId === 'DOM-XML-001').map((r) => path.basename(r.locations![0].physicalLocation!.artifactLocation!.uri!));
+    expect(new Set(xml001)).toEqual(new Set(['not-well-formed.xml', 'empty.xml', 'json.xml', 'lol.xml', 'numbers.xml']));
+    expect(xml001.filter((f) => f !== 'numbers.xml')).toHaveLength(4);
     for (const n of errs) expect(n.locations?.[0].physicalLocation?.region?.startLine).toBeGreaterThanOrEqual(1);
     const descriptorIds = new Set(log.runs[0].tool.driver.notifications!.map((d) => d.id));
     for (const n of inv.toolExecutionNotifications!) expect(descriptorIds.has(n.descriptor!.id!)).toBe(true);
@@ -192,5 +197,28 @@ multitool('SARIF Multitool with GitHub ingestion rules (oracle)', () => {
     const f = path.join(tmp, 'broken.sarif');
     fs.writeFileSync(f, JSON.stringify(broken));
     expect(multitoolValidate([f], tmp).filter((i) => i.level === 'error').map((i) => i.ruleId)).toContain('GH2012');
+  });
+});
+
+describe('severity overrides in JSON and SARIF (issue 12)', () => {
+  it("a finding whose severity a policy changed keeps the rule's own as originalSeverity; others have none", () => {
+    const files = [path.join(ROOT, 'fixtures', 'domains', 'guide-iothread.xml'), path.join(ROOT, 'fixtures', 'domains', 'guide-svirt-none.xml')].map(rel);
+    const result = scanDomainFiles(files, rules, { name: 'raised', enabled: () => true, settings: (r) => (r.id === 'DOM-IOT-003' ? { severity: 'high' } : {}) });
+    const ctx = { result, failOn: 'high' as const, policyName: 'raised' };
+    const json = JSON.parse(JSON.stringify(toJsonReport(ctx))) as { findings: { ruleId: string; severity: string; originalSeverity?: string }[] };
+    expect(schemaErrors(reportValidator(), json)).toEqual([]);
+    const iot = json.findings.filter((f) => f.ruleId === 'DOM-IOT-003');
+    expect(iot.length).toBeGreaterThan(0);
+    for (const f of iot) expect([f.severity, f.originalSeverity]).toEqual(['high', rules.find((r) => r.id === 'DOM-IOT-003')!.severity]);
+    expect(json.findings.filter((f) => 'originalSeverity' in f)).toHaveLength(iot.length);
+    // The schema refuses a value that is not a severity.
+    expect(schemaErrors(reportValidator(), { ...json, findings: [{ ...iot[0], originalSeverity: 'urgent' }] }).length).toBeGreaterThan(0);
+
+    const sarif = toSarif(ctx);
+    expect(schemaErrors(sarifValidator(), JSON.parse(JSON.stringify(sarif)))).toEqual([]);
+    const res = sarif.runs[0].results ?? [];
+    const sarifIot = res.filter((r) => r.ruleId === 'DOM-IOT-003');
+    expect(sarifIot.map((r) => [r.level, r.properties?.severity, r.properties?.originalSeverity])).toEqual(sarifIot.map(() => ['error', 'high', 'info']));
+    expect(res.filter((r) => r.properties && 'originalSeverity' in r.properties)).toHaveLength(sarifIot.length);
   });
 });
