@@ -53,7 +53,8 @@ describe('JUnit report', () => {
     const broken = suites.find((s) => String(s.name).endsWith('guide-numa-exposure.xml'))!;
     const cs = asArray(broken.testcase as Node | Node[]);
     expect((cs.find((c) => c.name === 'scan')!.error as Node).message).toMatch(/not well-formed XML/);
-    expect(cs.filter((c) => c.skipped !== undefined).length).toBeGreaterThan(10);
+    // Reported once: the scan error, not also one skipped testcase per rule.
+    expect(cs.map((c) => c.name)).toEqual(['scan']);
   });
 
   it('escapes text; characters XML 1.0 forbids (and CR, LF, C1 controls) are shown as visible escapes', () => {
