@@ -67,8 +67,8 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
     expect(report.summary.targetsFailed).toBe(1);
     expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(expect.arrayContaining(['DOM-SEC-001', 'DOM-XML-001']));
     // The file that is not well-formed is reported once: its DOM-XML-001 finding, no scan error, no rule "not evaluated".
-    const onBroken = (xs: { target: { name: string } }[]) => xs.filter((x) => x.target.name === BROKEN);
-    expect(onBroken(report.findings).map((f: { ruleId: string; location: { line: number } }) => [f.ruleId, f.location.line])).toEqual([['DOM-XML-001', 4]]);
+    const onBroken = <T extends { target: { name: string } }>(xs: T[]) => xs.filter((x) => x.target.name === BROKEN);
+    expect(onBroken(report.findings as { target: { name: string }; ruleId: string; location: { line: number } }[]).map((f) => [f.ruleId, f.location.line])).toEqual([['DOM-XML-001', 4]]);
     expect(onBroken(report.errors)).toEqual([]);
     expect(onBroken(report.notEvaluated)).toEqual([]);
   });

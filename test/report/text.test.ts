@@ -2,7 +2,7 @@ import { loadRules } from '../../src/engine/rule-loader';
 import { scanDomainFiles, scanDomainInput } from '../../src/engine/scan-domains';
 import { ScanAccumulator } from '../../src/engine/scan';
 import { colorEnabled, toText } from '../../src/report/text';
-import { fixture, rules } from './sample';
+import { fixture, rules as allRules } from './sample';
 
 const rules = loadRules().rules.map((r) => r.rule).filter((r) => r.scope === 'domain');
 
@@ -63,7 +63,7 @@ describe('text report', () => {
 
 describe('text report: severity overrides', () => {
   it('a finding whose severity a policy changed names the rule\'s own severity', () => {
-    const result = scanDomainFiles([fixture('guide-iothread.xml'), fixture('guide-svirt-none.xml')], rules, { name: 'raised', enabled: () => true, settings: (r) => (r.id === 'DOM-IOT-003' ? { severity: 'high' } : {}) });
+    const result = scanDomainFiles([fixture('guide-iothread.xml'), fixture('guide-svirt-none.xml')], allRules, { name: 'raised', enabled: () => true, settings: (r) => (r.id === 'DOM-IOT-003' ? { severity: 'high' } : {}) });
     const lines = toText({ result, failOn: 'high', policyName: 'raised' }, { color: false }).split('\n');
     const iot = lines.filter((l) => l.includes('DOM-IOT-003'));
     expect(iot.length).toBeGreaterThan(0);
