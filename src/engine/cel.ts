@@ -137,7 +137,7 @@ export class CelBudgetExceeded extends Error {
   }
 }
 
-interface Meter {
+export interface Meter {
   left: number;
   readonly limit: number;
 }
@@ -166,6 +166,31 @@ export function withEvaluationBudget<T>(fn: () => T, limit = CEL_EVALUATION_BUDG
   } finally {
     celCostStats.max = Math.max(celCostStats.max, limit - m.left);
     meter = undefined;
+  }
+}
+
+/** A budget of its own, for `withMeter`. */
+export function newMeter(limit = CEL_EVALUATION_BUDGET): Meter {
+  return { left: limit, limit };
+}
+
+/**
+ * Runs `fn` against `own` instead of the running budget, then restores it. Remediations are rendered this way: a fix
+ * that is costly to compute (one per finding, e.g. listing every unpinned vCPU under each of 20,000 duplicate pins)
+ * must never turn the verdict into a rule error.
+ */
+export function withMeter<T>(own: Meter, fn: () => T): T {
+  const outer = meter;
+  meter = own;
+  try {
+    const r = fn();
+    if (own.left < 0) throw new CelBudgetExceeded(own.limit);
+    return r;
+  } catch (e) {
+    if (own.left < 0 && !(e instanceof CelBudgetExceeded)) throw new CelBudgetExceeded(own.limit);
+    throw e;
+  } finally {
+    meter = outer;
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceLocation } from '../util/location';
 import type { Rule, Severity } from './generated/rule';
-import { CelBudgetExceeded, charge, compileExpr, compileTemplate, display, firstLine, withEvaluationBudget, type CompiledExpr } from './cel';
+import { CelBudgetExceeded, charge, compileExpr, compileTemplate, display, firstLine, newMeter, withEvaluationBudget, withMeter, type CompiledExpr } from './cel';
 import { platformApplies, UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/common/platform';
 import type { Finding, FindingFix, NotEvaluated, TargetRef } from './findings';
 
@@ -181,6 +181,7 @@ export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleS
   let step = 'for-each';
   try {
     // One evaluation budget for the rule on this target, all its expressions and subjects together.
+    const fixMeter = newMeter();
     return withEvaluationBudget((): RuleOutcome => {
       let subjects: unknown[];
       if (cr.forEach) {
@@ -206,11 +207,22 @@ export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleS
         const subject = `${ctx.subjectPrefix ?? ''}${subjectRaw === undefined || subjectRaw === null ? (location?.path ?? 'target') : display(subjectRaw)}`;
         step = 'message';
         const message = cr.message(vars) + versionNote;
-        step = 'remediation';
-        const fix = cr.remediation;
-        const remediation = fix ? { text: fix.text(vars), ...(fix.snippet ? { snippet: fix.snippet(vars) } : {}) } : undefined;
-        step = 'fix';
-        const fixData = cr.fix?.(vars);
+        // The fix has a budget of its own per rule and target: over it, the finding stands with a note instead.
+        let remediation: { text: string; snippet?: string } | undefined;
+        let fixData: ReturnType<NonNullable<typeof cr.fix>> | undefined;
+        try {
+          withMeter(fixMeter, () => {
+            step = 'remediation';
+            const fix = cr.remediation;
+            remediation = fix ? { text: fix.text(vars), ...(fix.snippet ? { snippet: fix.snippet(vars) } : {}) } : undefined;
+            step = 'fix';
+            fixData = cr.fix?.(vars);
+          });
+        } catch (e) {
+          if (!(e instanceof CelBudgetExceeded)) throw e;
+          remediation = { text: `The fix for this finding was not computed: ${e.message} for this rule's fixes on this target. \`vmaudit rules show ${rule.id}\` gives the general remediation.` };
+          fixData = undefined;
+        }
         findings.push({
           ruleId: rule.id,
           severity: settings.severity ?? rule.severity,

@@ -89,9 +89,11 @@ describe('the hostile names are shown, escaped', () => {
     expect(host.stderr).toContain(`collecting host evidence from ${path.join(tmp, 'host\\x1b]0;pwn\\x07x\\ny')}`);
   });
 
-  it('stderr: the error line of the unparsable file names it escaped', () => {
-    const err = domainRuns.get('json')!.stderr;
-    expect(err).toContain('broken\\x1b]0;pwned\\x07\\x9b2J.xml');
+  it('the unparsable file is one DOM-XML-001 finding naming it exactly (JSON), with no raw copy on stderr', () => {
+    const run = domainRuns.get('json')!;
+    const report = JSON.parse(run.stdout) as { findings: { ruleId: string; target: { name: string } }[] };
+    expect(report.findings.filter((f) => f.target.name === BROKEN).map((f) => f.ruleId)).toEqual(['DOM-XML-001']);
+    expect(run.stderr).not.toContain('pwned');
   });
 
   it('text in colour: only the tool\'s own SGR codes are raw; without them it is the uncoloured report', async () => {

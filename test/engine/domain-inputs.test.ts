@@ -94,9 +94,10 @@ describe('<domstatus> (libvirt live state)', () => {
     expect(r.ok && { live: r.domain.live, name: r.domain.name }).toEqual({ live: true, name: 'web01' });
   });
 
-  it('without a <domain> is a per-target error, not a crash', () => {
+  it('without a <domain> is one fatal DOM-XML-001 finding for that target, not a crash', () => {
     const r = scan('empty-status.xml', `${STATUS_HEAD}\n</domstatus>\n`);
-    expect(r.errors).toMatchObject([{ target: { name: 'empty-status.xml' }, message: expect.stringContaining('holds no <domain>') }]);
+    expect(r.errors).toEqual([]);
+    expect(r.findings).toMatchObject([{ ruleId: 'DOM-XML-001', fatal: true, target: { name: 'empty-status.xml' }, message: expect.stringContaining('holds no <domain>') }]);
   });
 });
 
@@ -169,20 +170,24 @@ describe('several <domain> documents in one file (virt-install --print-xml)', ()
     const r = scan('cut.xml', `${INSTALL}\n${FINAL.slice(0, FINAL.indexOf('</devices>'))}`);
     expect(r.targets.map((t) => t.name)).toEqual(['cut.xml#1', 'cut.xml#2']);
     expect(r.findings.filter((f) => f.target.name === 'cut.xml#1').length).toBeGreaterThan(0);
-    expect(r.errors).toMatchObject([{ target: { name: 'cut.xml#2' }, location: { file: 'cut.xml', line: INSTALL_LINES + 16 }, message: expect.stringContaining('Premature end of data in tag devices line') }]);
+    expect(r.errors).toEqual([]);
+    expect(r.findings.filter((f) => f.target.name === 'cut.xml#2')).toMatchObject([
+      { ruleId: 'DOM-XML-001', fatal: true, location: { file: 'cut.xml', line: INSTALL_LINES + 16 }, message: expect.stringContaining('Premature end of data in tag devices line') },
+    ]);
   });
 
-  it('refuses text between documents as libxml2 does (one target, one error)', () => {
+  it('refuses text between documents as libxml2 does (one target, one report)', () => {
     const r = scan('junk.xml', `${INSTALL}\njunk\n${FINAL}\n`);
     expect(r.targets.map((t) => t.name)).toEqual(['junk.xml']);
-    expect(r.errors).toHaveLength(1);
+    expect(r.errors).toEqual([]);
+    expect(r.findings.map((f) => [f.ruleId, f.fatal])).toEqual([['DOM-XML-001', true]]);
   });
 });
 
 describe('bytes that are not UTF-8', () => {
-  it('are a per-target error and a DOM-XML-001 finding at the line of the bad byte', () => {
+  it('are one fatal DOM-XML-001 finding at the line and column of the bad byte', () => {
     const r = scan('latin1.xml', Buffer.concat([Buffer.from("<domain type='kvm'>\n  <name>caf"), Buffer.from([0xe9]), Buffer.from('</name>\n</domain>\n')]));
-    expect(r.errors).toMatchObject([{ target: { name: 'latin1.xml' }, location: { file: 'latin1.xml', line: 2, column: 12 }, message: expect.stringContaining('Input is not proper UTF-8') }]);
-    expect(r.findings.map((f) => `${f.ruleId}:${f.location?.line}`)).toEqual(['DOM-XML-001:2']);
+    expect(r.errors).toEqual([]);
+    expect(r.findings).toMatchObject([{ ruleId: 'DOM-XML-001', fatal: true, target: { name: 'latin1.xml' }, location: { file: 'latin1.xml', line: 2, column: 12 }, message: expect.stringContaining('Input is not proper UTF-8') }]);
   });
 });

@@ -30,6 +30,18 @@ describe('evaluateRule', () => {
     expect(out).toEqual({ status: 'not-evaluated', notEvaluated: { ruleId: 'TEST-X-001', target: { kind: 'host', name: 'h1' }, reason: '/etc/sasl2/libvirt.conf: permission denied' } });
   });
 
+  it('a fix too costly to compute leaves the verdict standing: findings kept, the fix replaced by a note', () => {
+    // Each finding's fix walks the whole list (n findings x n elements): over the fixes' own budget, not the verdict's.
+    const items = Array.from({ length: 4000 }, (_, i) => ({ ok: false, key: `k${i}` }));
+    const r = new CompiledRule(rule({ 'for-each': 'host.items', remediation: { text: "{{ host.items.map(x, x.key + ' ' + x.key).join(',') }}" } }));
+    const out = evaluateRule(r, ctx({ items }));
+    expect(out.status).toBe('fail');
+    const findings = out.status === 'fail' ? out.findings : [];
+    expect(findings).toHaveLength(4000);
+    expect(findings[0].remediation?.text).toMatch(/^k0 k0,k1 k1,/);
+    expect(findings[3999].remediation?.text).toMatch(/^The fix for this finding was not computed: evaluation budget exceeded/);
+  });
+
   it('reports a rule error (e.g. a missing key) as not evaluated', () => {
     const r = new CompiledRule(rule({ assert: 'it.nosuchkey == 1', 'for-each': 'host.items' }));
     const out = evaluateRule(r, ctx({ items: [{ key: 'a' }] }));

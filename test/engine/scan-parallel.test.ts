@@ -26,7 +26,8 @@ describe('parallel domain scan merge', () => {
     const rules = loadRules().rules.map((r) => r.rule);
     const expected = scanDomainFiles(files, rules);
     expect(expected.findings.length).toBeGreaterThan(100);
-    expect(expected.errors.length).toBeGreaterThanOrEqual(2);
+    expect(expected.errors.length).toBeGreaterThanOrEqual(1); // the missing file
+    expect(expected.findings.filter((f) => f.fatal).length).toBeGreaterThanOrEqual(1); // the malformed ones: one fatal DOM-XML-001 each
 
     for (const [parts, seed] of [[2, 1], [3, 2], [7, 3]]) {
       const workers = Array.from({ length: parts }, () => new ScanAccumulator(domainFileRules(rules)));

@@ -136,7 +136,10 @@ describe('bombs and malformed inputs', () => {
     const r = await cli(['scan', 'domain', 'pins2.xml', DOMAIN, '--format', 'json']);
     const report = JSON.parse(r.stdout);
     expect(report.summary.targets).toBe(2);
-    expect(report.errors).toEqual([expect.objectContaining({ target: { kind: 'domain', name: 'pins2.xml' }, message: expect.stringMatching(/more than 1048576 CPU numbers in total \(document limit\)/) })]);
+    // One report for the refused document: its fatal DOM-XML-001 finding (no separate scan error).
+    expect(report.errors).toEqual([]);
+    const refused = report.findings.filter((f: { target: { name: string } }) => f.target.name === 'pins2.xml');
+    expect(refused).toEqual([expect.objectContaining({ ruleId: 'DOM-XML-001', message: expect.stringMatching(/more than 1048576 CPU numbers in total \(document limit\)/) })]);
     expect(report.summary.targetsFailed).toBe(1); // the other file was scanned
     expect(r.ms).toBeLessThan(RUN_LIMIT_MS);
   });
