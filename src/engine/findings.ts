@@ -46,22 +46,11 @@ export interface Finding {
   fatal?: true;
 }
 
-/** A finding's fix as data (see Rule remediation.fix): values rendered, `choice` set when it is not automatic. */
-export interface FindingFix {
-  kind: 'set-attribute' | 'remove-attribute' | 'replace-element' | 'remove-element' | 'insert-child' | 'choice' | 'conf-set' | 'file-mode' | 'sysfs-write';
-  element?: string;
-  attribute?: string;
-  value?: string;
-  content?: string;
-  choice?: string;
-  /** Host kinds (`vmaudit fix host`): conf-set's key, the file (default: the location's), file-mode's bits and owner, sysfs-write's boot file. */
-  key?: string;
-  path?: string;
-  mode?: string;
-  owner?: string;
-  group?: string;
-  persist?: string;
-}
+/**
+ * A finding's fix as data: the rule's `remediation.fix` (schemas/rule.schema.json) with its templates rendered for the
+ * finding; `choice` set when it is not automatic. Same fields as the rule's, so the type is the generated one.
+ */
+export type FindingFix = NonNullable<Rule['remediation']['fix']>;
 
 /** A rule that could not be evaluated for a target, with the reason (missing evidence, unparsable input...). */
 export interface NotEvaluated {
