@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import type * as Sarif from 'sarif';
 import { hasTool, describeWithOracles } from '../helpers/oracle';
 import { freePort, startSshd, type Sshd } from '../collect/ssh/sshd-harness';
+import { markedPids } from '../helpers/processes';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'run.js');
@@ -368,22 +369,6 @@ describeWithOracles(['sshd', 'ssh-keygen'], 'scan host over SSH with the real CL
     expect(elapsed).toBeLessThan(30_000);
   });
 });
-
-/** Live processes whose environment holds VMAUDIT_MARK=<marker>. */
-function markedPids(marker: string): number[] {
-  if (!marker) return [];
-  const out: number[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`VMAUDIT_MARK=${marker}`)) continue;
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-      if (!stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) out.push(Number(pid));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
 
 function cmdline(pid: number): string {
   try {

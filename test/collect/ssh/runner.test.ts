@@ -6,6 +6,7 @@ import { ScanError, type ScanErrorKind } from '../../../src/collect/runner';
 import { buildPayload, clearKeyCache, shellQuote, SshRunner, sshStats, supervisedScript, type SshRunnerOptions } from '../../../src/collect/ssh/runner';
 import { describeWithOracles, hasTool } from '../../helpers/oracle';
 import { ENCRYPTED_KEY_PASSPHRASE, freePort, killTree, parentPid, processName, startSshd, waitForFile, type Sshd } from './sshd-harness';
+import { markedPids } from '../../helpers/processes';
 
 async function expectScanError(p: Promise<unknown>, kind: ScanErrorKind): Promise<ScanError> {
   let caught: unknown;
@@ -31,21 +32,6 @@ describe('payload quoting (pure)', () => {
     expect(out).toBe(nasty);
   });
 });
-
-/** Pids whose environment holds VMAUDIT_MARK=<marker>, zombies left out. */
-function markedPids(marker: string): number[] {
-  const out: number[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`VMAUDIT_MARK=${marker}`)) continue;
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-      if (!stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) out.push(Number(pid));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
 
 describeWithOracles(['sh', 'timeout', 'sleep'], 'supervised payload under sh (the remote side of --timeout)', () => {
   /** Runs the supervised script with `sh -s` in a session of its own (detached: setsid), stdin kept open. */
