@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import type * as Sarif from 'sarif';
 import { scanDomainFiles } from '../../src/engine/scan-domains';
 import { toSarif } from '../../src/report/sarif';
-import { fragmentRoot, xmlElementRange } from '../../src/report/xml-fix';
 import { describeWithOracles } from '../helpers/oracle';
 import { fixture, rules } from './sample';
 
@@ -21,21 +20,6 @@ function applyFix(text: string, fix: Sarif.Fix): string {
   }
   return out;
 }
-
-describe('xmlElementRange', () => {
-  const text = ['<domain>', "  <a x='>'>", '    <!-- <a> -->', '    <a/><![CDATA[</a>]]>', '    <ab>t</ab>', '  </a>  <b/>', '</domain>'].join('\n');
-  it('spans to the matching end tag, skipping quoted >, comments, CDATA, self-closing and longer names', () => {
-    expect(xmlElementRange(text, 2, 3)).toEqual({ startLine: 2, startColumn: 3, endLine: 6, endColumn: 7, indent: '  ' });
-    expect(xmlElementRange(text, 6, 9)).toEqual({ startLine: 6, startColumn: 9, endLine: 6, endColumn: 13, indent: '' });
-    expect(xmlElementRange(text, 2, 2)).toBeUndefined();
-    expect(xmlElementRange('<a><b/>', 1, 1)).toBeUndefined(); // unterminated
-  });
-  it('fragmentRoot accepts one element only', () => {
-    expect(fragmentRoot("<seclabel type='dynamic'/>\n")).toBe('seclabel');
-    expect(fragmentRoot('<a/><b/>')).toBeUndefined();
-    expect(fragmentRoot('<!-- x --><a/>')).toBeUndefined();
-  });
-});
 
 describeWithOracles(['virt-xml-validate'], 'SARIF fixes for domain XML', () => {
   it('the DOM-SEC-001 fix, applied, gives a domain libvirt validates and the rule no longer flags', () => {
