@@ -175,7 +175,8 @@ export function evaluateRule(cr: CompiledRule, ctx: EvalContext, settings: RuleS
   const versionNote = scope.unknown.length ? ` [holds for ${scope.unknown.join(', ')}; this target's version is unknown: give it with --platform or the policy's platform]` : '';
 
   const params = settings.params ? { ...cr.defaults, ...settings.params } : cr.defaults;
-  const base: Record<string, unknown> = { ...ctx.vars, params, platform: { libvirt: platform.libvirt, qemu: platform.qemu, kernel: platform.kernel } };
+  // `platform` as rules see it: the target's PlatformInfo itself (no copy per rule and target on the hot path).
+  const base: Record<string, unknown> = { ...ctx.vars, params, platform };
   const main = ctx.vars.domain ?? ctx.vars.host ?? ctx.vars.guest;
   const findings: Finding[] = [];
   let step = 'for-each';
