@@ -129,7 +129,9 @@ export interface Rule {
         | 'choice'
         | 'conf-set'
         | 'file-mode'
-        | 'sysfs-write';
+        | 'sysfs-write'
+        | 'systemd-dropin'
+        | 'kernel-cmdline';
       /**
        * Child element path (first child of each name, no namespace) from the element the finding points at, e.g. `backend`; default: that element.
        */
@@ -144,7 +146,7 @@ export interface Rule {
        */
       content?: string;
       /**
-       * kind choice: the decision only the operator can make, named. Host kinds (conf-set, file-mode, sysfs-write): when it renders non-empty, the fix needs that decision and is written commented out with the named placeholder its value holds.
+       * kind choice: the decision only the operator can make, named. Host kinds (conf-set, file-mode, sysfs-write, systemd-dropin, kernel-cmdline): when it renders non-empty, the fix needs that decision and is written commented out with the named placeholder its value holds.
        */
       choice?: string;
       /**
@@ -171,6 +173,34 @@ export interface Rule {
        * sysfs-write: the /etc/sysfs.d file (sysfsutils) that applies the value at every boot.
        */
       persist?: string;
+      /**
+       * sysfs-write: the kernel command-line parameter (`name=value`, template) that applies the value at every boot, added to GRUB_CMDLINE_LINUX in /etc/default/grub (an alternative to persist).
+       */
+      cmdline?: string;
+      /**
+       * systemd-dropin: the unit the drop-in overrides (template, e.g. libvirtd-ro.socket); written as /etc/systemd/system/<unit>.d/vmaudit-<rule id>.conf.
+       */
+      unit?: string;
+      /**
+       * systemd-dropin: the unit file section of the settings.
+       */
+      section?: 'Unit' | 'Socket' | 'Service' | 'Install';
+      /**
+       * systemd-dropin: the drop-in's Key=Value lines (template, one per line; `Key=` alone resets a list such as ListenStream=).
+       */
+      settings?: string;
+      /**
+       * kernel-cmdline: the kernel parameter (name, e.g. intel_iommu or vfio_iommu_type1.allow_unsafe_interrupts) set to `value` in GRUB_CMDLINE_LINUX of /etc/default/grub (replacing its other occurrences), or removed with `remove`.
+       */
+      parameter?: string;
+      /**
+       * kernel-cmdline: remove every occurrence of `parameter` instead of setting it.
+       */
+      remove?: boolean;
+      /**
+       * Host kinds: what the operator runs afterwards (template; e.g. systemctl daemon-reload, a restart, update-grub and a reboot). Printed with the fix, never run by it.
+       */
+      note?: string;
     };
   };
   references?: {
