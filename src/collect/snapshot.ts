@@ -6,6 +6,9 @@ import type { EvidenceBundle } from './evidence';
 import { EVIDENCE_FORMAT, EVIDENCE_VERSION } from './evidence';
 import { ScanError } from './runner';
 import { readInputText } from '../util/read-input';
+import { jsonSyntaxError } from '../util/json-positions';
+
+export { jsonSyntaxError };
 
 /**
  * Snapshots: an EvidenceBundle saved as JSON (`format` + `version` first), so `scan host --snapshot F` can audit
@@ -88,113 +91,4 @@ export function parseSnapshot(text: string, file: string): EvidenceBundle {
   const bundle = data as EvidenceBundle;
   bundle.target = { ...bundle.target, transport: 'snapshot' };
   return bundle;
-}
-
-/** Locate the first JSON syntax error (JSON.parse messages in Node 20 do not always give a position). */
-export function jsonSyntaxError(s: string): { offset: number; message: string } {
-  let i = 0;
-  class Fail {
-    constructor(
-      readonly offset: number,
-      readonly message: string,
-    ) {}
-  }
-  const ws = (): void => {
-    while (i < s.length && ' \t\n\r'.includes(s[i])) i++;
-  };
-  const fail = (msg: string): never => {
-    throw new Fail(i, i >= s.length ? 'unexpected end of input' : msg);
-  };
-  const lit = (word: string): void => {
-    if (s.startsWith(word, i)) i += word.length;
-    else fail(`unexpected ${JSON.stringify(s[i])}`);
-  };
-  const str = (): void => {
-    i++;
-    for (;;) {
-      if (i >= s.length) fail('unterminated string');
-      const c = s.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return;
-      }
-      if (c < 0x20) fail('control character in string');
-      if (c === 0x5c) {
-        i++;
-        if (s[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) fail('bad \\u escape');
-          i += 5;
-        } else if (s[i] !== undefined && '"\\/bfnrt'.includes(s[i])) i++;
-        else fail('bad escape');
-      } else i++;
-    }
-  };
-  const value = (): void => {
-    ws();
-    const c = s[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (s[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (s[i] !== '"') fail('expected a property name in double quotes');
-        str();
-        ws();
-        if (s[i] !== ':') fail("expected ':'");
-        i++;
-        value();
-        ws();
-        if (s[i] === ',') {
-          i++;
-          continue;
-        }
-        if (s[i] === '}') {
-          i++;
-          return;
-        }
-        fail("expected ',' or '}'");
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (s[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (s[i] === ',') {
-          i++;
-          continue;
-        }
-        if (s[i] === ']') {
-          i++;
-          return;
-        }
-        fail("expected ',' or ']'");
-      }
-    } else if (c === '"') str();
-    else if (c === 't') lit('true');
-    else if (c === 'f') lit('false');
-    else if (c === 'n') lit('null');
-    else {
-      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i, i + 400));
-      if (!m) fail(`unexpected ${JSON.stringify(c)}`);
-      else i += m[0].length;
-    }
-  };
-  try {
-    value();
-    ws();
-    if (i < s.length) fail('unexpected data after the JSON value');
-    return { offset: 0, message: 'invalid JSON' };
-  } catch (e) {
-    if (e instanceof Fail) return { offset: Math.min(e.offset, s.length), message: e.message };
-    throw e;
-  }
 }
