@@ -9,6 +9,10 @@ const root = path.join(__dirname, '..');
 const targets = [
   { schema: 'schemas/rule.schema.json', out: 'src/engine/generated/rule.ts' },
   { schema: 'schemas/policy.schema.json', out: 'src/engine/generated/policy.ts' },
+  // The fact model (what rules see in CEL): src/facts/*/model*.ts re-export these types.
+  { schema: 'schemas/facts/domain.schema.json', out: 'src/facts/generated/domain.ts', all: true },
+  { schema: 'schemas/facts/host.schema.json', out: 'src/facts/generated/host.ts', all: true },
+  { schema: 'schemas/facts/guest.schema.json', out: 'src/facts/generated/guest.ts', all: true },
 ];
 
 async function generate(t) {
@@ -16,6 +20,8 @@ async function generate(t) {
   return compile(schema, schema.title, {
     bannerComment: `/* Generated from ${t.schema} by scripts/gen-types.js — do not edit. */`,
     additionalProperties: false,
+    // Fact schemas: every definition becomes an exported type, referenced or not.
+    unreachableDefinitions: !!t.all,
     style: { singleQuote: true, printWidth: 120 },
   });
 }

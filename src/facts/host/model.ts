@@ -1,17 +1,10 @@
-import type { AccessFacts } from './model-access';
-import type { PlatformFacts } from './model-platform';
-
 /**
- * The facts rules see for one host (`host` in CEL), built from an EvidenceBundle by `buildHostFacts`.
- * Same conventions as DomainFacts: null for absent, JS numbers, sorted number[] for CPU/node sets, `loc`
- * (file = absolute path on the host, line, column) + `key` on everything a rule points at, no secrets.
- * Two halves, built by separate modules: access control & isolation (libvirt daemons, remote access, SASL,
- * qemu.conf, SELinux/AppArmor, processes, swtpm) and the platform (kernel command line, KVM parameters, CPUs,
- * NUMA, hugepages, THP, workqueues, IOMMU, PCI devices, resctrl).
+ * The host fact model is declared once, in schemas/facts/host.schema.json (each field with its meaning and the
+ * evidence it comes from); `npm run gen` generates src/facts/generated/host.ts from it, and this module re-exports
+ * those types under their usual names. Edit the schema, never the generated file (a test fails when it is stale).
+ * The same schema declares the CEL variables rules are type-checked against when they are loaded (src/engine/cel-check.ts)
+ * and docs/facts.md.
  */
-export interface HostFacts extends AccessFacts, PlatformFacts {
-  name: string;
-  /** Whether evidence was collected with root privileges. */
-  privileged: boolean;
-  transport: 'local' | 'root' | 'ssh' | 'snapshot';
-}
+export type {
+  HostFacts,
+} from '../generated/host';
