@@ -14,11 +14,12 @@
 import type * as Sarif from 'sarif';
 import type { Problem } from '../util/problem';
 import { LineIndex } from '../util/location';
+import { jsonNestingOver, jsonSyntaxError, scanJson, type JsonSyntaxError } from '../util/json-positions';
 import { isMultiTarget, targetUriPrefix, uriBaseIds } from './sarif';
 import type { TargetRef } from '../engine/findings';
 
 // ------------------------------------------------------------------------------------------------------------
-// JSON with positions
+// JSON with positions (src/util/json-positions.ts: jsonc-parser's strict visitor)
 
 export interface ParsedJson {
   value: unknown;
@@ -26,132 +27,19 @@ export interface ParsedJson {
   offsets: Map<string, number>;
 }
 
-const escapePointer = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
-
-/** A strict RFC 8259 parser that records where every value starts. Never throws: a syntax error is a Problem. */
+/** Parses JSON (values from JSON.parse) and records where the values `record` wants start. Never throws: a syntax error is a Problem. */
 export function parseJsonWithPositions(text: string, file: string, record: (ptr: string) => boolean = () => true): { value?: ParsedJson; problems: Problem[] } {
-  const lines = new LineIndex(text);
-  const offsets = new Map<string, number>();
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  class Bad extends Error {
-    constructor(
-      message: string,
-      readonly at: number,
-    ) {
-      super(message);
-    }
-  }
-  const ws = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const what = () => (i >= text.length ? 'end of input' : `'${text[i]}'`);
-  const str = (): string => {
-    const start = i;
-    i++; // opening quote
-    let out = '';
-    for (;;) {
-      if (i >= text.length) throw new Bad('unterminated string', start);
-      const c = text[i];
-      if (c === '"') {
-        i++;
-        return out;
-      }
-      if (c === '\\') {
-        const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && e in simple) {
-          out += simple[e];
-          i += 2;
-        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-          out += String.fromCharCode(Number.parseInt(text.slice(i + 2, i + 6), 16));
-          i += 6;
-        } else throw new Bad('invalid escape in string', i);
-        continue;
-      }
-      if (c.charCodeAt(0) < 0x20) throw new Bad('control character in string', i);
-      out += c;
-      i++;
-    }
-  };
-  const value = (ptr: string, depth: number): unknown => {
-    if (depth > 256) throw new Bad('nesting too deep', i);
-    ws();
-    if (record(ptr)) offsets.set(ptr, i);
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const obj: Record<string, unknown> = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return obj;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') throw new Bad(`expected a property name, found ${what()}`, i);
-        const key = str();
-        ws();
-        if (text[i] !== ':') throw new Bad(`expected ':' after property name, found ${what()}`, i);
-        i++;
-        Object.defineProperty(obj, key, { value: value(`${ptr}/${escapePointer(key)}`, depth + 1), enumerable: true, writable: true, configurable: true });
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return obj;
-        }
-        throw new Bad(`expected ',' or '}', found ${what()}`, i);
-      }
-    }
-    if (c === '[') {
-      i++;
-      const arr: unknown[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return arr;
-      }
-      for (;;) {
-        arr.push(value(`${ptr}/${arr.length}`, depth + 1));
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return arr;
-        }
-        throw new Bad(`expected ',' or ']', found ${what()}`, i);
-      }
-    }
-    if (c === '"') return str();
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (m && m[0] !== '-' && m[0] !== '') {
-      i += m[0].length;
-      return Number(m[0]);
-    }
-    for (const [lit, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(lit, i)) {
-        i += lit.length;
-        return v;
-      }
-    }
-    throw new Bad(`unexpected ${what()}`, i);
-  };
+  const scanned = scanJson(text, record);
+  if (scanned.error) return { problems: [syntaxProblem(text, file, scanned.error)] };
   try {
-    const v = value('', 0);
-    ws();
-    if (i < text.length) throw new Bad(`unexpected ${what()} after the JSON value`, i);
-    return { value: { value: v, offsets }, problems: [] };
-  } catch (e) {
-    if (!(e instanceof Bad)) throw e;
-    const p = lines.position(Math.min(e.at, text.length));
-    return { problems: [{ code: 'json.syntax', level: 'error', message: `not valid JSON: ${e.message}`, location: { file, ...p } }] };
+    return { value: { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), offsets: scanned.offsets }, problems: [] };
+  } catch {
+    return { problems: [syntaxProblem(text, file, jsonSyntaxError(text))] };
   }
+}
+
+function syntaxProblem(text: string, file: string, e: JsonSyntaxError): Problem {
+  return { code: 'json.syntax', level: 'error', message: `not valid JSON: ${e.message}`, location: { file, ...new LineIndex(text).position(e.offset) } };
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -170,25 +58,6 @@ interface Checked {
 /** At most this many problems are listed per input (then one line says how many more there are). */
 export const MAX_SARIF_PROBLEMS = 50;
 
-/** Deepest nesting of a JSON text (strings skipped); linear, no recursion. */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) max = depth;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return max;
-}
-
 /**
  * Parses and validates one SARIF text. The text is parsed natively (JSON.parse: big logs are legitimate, and a
  * position-recording parse of a few hundred MB would not fit in memory); positions are computed only when there is
@@ -198,12 +67,11 @@ export function validateSarifText(file: string, text: string): { log?: Checked; 
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
-    if (jsonDepth(body) > 256) throw new Error('too deep');
+    if (jsonNestingOver(body)) throw new Error('too deep');
     value = JSON.parse(body);
   } catch {
-    // The strict parser names the line and column (and refuses nesting deeper than 256).
-    const parsed = parseJsonWithPositions(text, file, (ptr) => ptr === '');
-    return { problems: parsed.problems.length ? parsed.problems : [{ code: 'json.syntax', level: 'error', message: 'not valid JSON', location: { file, line: 1, column: 1 } }] };
+    // The strict scanner names the line and column (and refuses nesting deeper than MAX_JSON_DEPTH).
+    return { problems: [syntaxProblem(text, file, jsonSyntaxError(text))] };
   }
   return checkSarifValue(file, text, value);
 }
@@ -224,8 +92,7 @@ export function checkSarifValue(file: string, text: string, value: unknown): { l
       wanted.add(p);
       if (p === '') break;
     }
-    const parsed = parseJsonWithPositions(text, file, (ptr) => wanted.has(ptr));
-    const offsets = parsed.value?.offsets ?? new Map<string, number>();
+    const offsets = scanJson(text, (ptr) => wanted.has(ptr)).offsets;
     const lines = new LineIndex(text);
     const at = (ptr: string) => {
       let p = ptr;

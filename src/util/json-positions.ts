@@ -37,6 +37,11 @@ function depthOver(text: string, limit: number): number | undefined {
   return undefined;
 }
 
+/** True when the text nests deeper than MAX_JSON_DEPTH (checked before handing it to a recursive parser). */
+export function jsonNestingOver(text: string): boolean {
+  return depthOver(text, MAX_JSON_DEPTH) !== undefined;
+}
+
 /** Inside a string token starting at `start`: the first control character or bad escape, and what it is. */
 function badInString(text: string, start: number): { offset: number; message: string } {
   for (let i = start + 1; i < text.length; i++) {
