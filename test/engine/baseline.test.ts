@@ -74,7 +74,7 @@ describe('baseline', () => {
   });
 
   it('explains unusable baselines instead of throwing', () => {
-    expect(parseBaseline('{', 'x.sarif').errors[0]).toBe('x.sarif:1:2: not JSON (expected a property name, found end of input); --baseline takes a SARIF or JSON report written by vmaudit');
+    expect(parseBaseline('{', 'x.sarif').errors[0]).toBe('x.sarif:1:2: not JSON (unexpected end of input); --baseline takes a SARIF or JSON report written by vmaudit');
     expect(parseBaseline('[]', 'x.json').errors[0]).toMatch(/not a SARIF log/);
     expect(parseBaseline('{"format":"other"}', 'x.json').errors[0]).toMatch(/neither a SARIF log/);
     const tool = { driver: { name: 'vmaudit' } };
