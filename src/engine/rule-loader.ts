@@ -9,6 +9,7 @@ import type { Rule } from './generated/rule';
 import { readInputText } from '../util/read-input';
 import { yamlToJs } from '../util/yaml-limits';
 import { CelCompileError, compileExpr, compileTemplate } from './cel';
+import { checkRuleTypes } from './cel-check';
 
 /** The rules shipped with vmaudit live in <package>/rules; test cases (`*.test.yaml`) sit next to them. */
 export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
@@ -135,7 +136,19 @@ export function loadRuleFile(file: string, text?: string): { rule?: Rule; errors
       else throw err;
     }
   }
+  // Type-checked against the fact model (schemas/facts): a misspelt field is a load error, not a run-time
+  // "not evaluated". Built-in rules are checked once, when the bundle is built (npm run build).
+  if (!errors.length) for (const e of checkRuleTypes(rule)) errors.push({ file, path: e.path, line: exprLine(doc, lc, e.path, e.offset), message: `CEL: ${e.message}` });
   return errors.length ? { errors } : { rule, errors };
+}
+
+/** Line of the character `offset` of the string at jsonPath (block scalars keep their lines; else the value's first line). */
+function exprLine(doc: ReturnType<typeof ParseDocument>, lc: InstanceType<Yaml['LineCounter']>, jsonPath: string, offset: number): number | undefined {
+  const node = doc.getIn(jsonPath.split('/').slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k)), true) as (Node & { type?: string; value?: unknown }) | undefined;
+  if (!node?.range || typeof node.value !== 'string') return lineOf(doc, lc, jsonPath);
+  const start = lc.linePos(node.range[0]).line;
+  const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+  return start + (block ? 1 : 0) + (block ? node.value.slice(0, offset).split('\n').length - 1 : 0);
 }
 
 export function loadRuleDir(dir: string): { rules: LoadedRule[]; errors: RuleLoadError[] } {
