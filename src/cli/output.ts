@@ -8,6 +8,7 @@ import { jsonSafe } from '../report/escape';
 import { batched, prettyJsonChunks } from '../report/json-stream';
 import { MAX_XML_BYTES } from '../facts/xml';
 import { readRegularFile } from '../util/read-input';
+import { oneOf } from './enum-flag';
 
 export { EXIT };
 
@@ -46,10 +47,9 @@ export const reportFlags = {
     multipleNonGreedy: true,
   }),
   quiet: Flags.boolean({ char: 'q', description: 'do not print the summary and gate line on stderr (reports and errors are still written)' }),
-  'fail-on': Flags.string({
-    description: "exit 1 when a finding at or above this severity exists (none: never); default: the policy's fail-on (high)",
-    options: [...SEVERITIES, 'none'],
-  }),
+  'fail-on': Flags.string(
+    oneOf([...SEVERITIES, 'none'], { description: "exit 1 when a finding at or above this severity exists (none: never); default: the policy's fail-on (high)" }),
+  ),
   policy: Flags.string({ char: 'p', description: 'policy: a shipped name (default, security-baseline, performance, pre-production, strict) or a YAML file' }),
   baseline: Flags.string({ description: 'an earlier vmaudit SARIF or JSON report: findings in it are "unchanged" and only new ones fail the gate' }),
   rules: Flags.string({ description: 'also load rules from DIR (repeat the flag for several directories)', multiple: true, multipleNonGreedy: true }),

@@ -18,10 +18,10 @@ import { UsageError } from './usage-error';
  */
 export const sourceFlags = {
   root: Flags.string({ summary: 'Audit a mounted root filesystem / chroot / container rootfs (read-only; live-only checks are reported not evaluated).' }),
-  snapshot: Flags.string({ summary: 'Audit an evidence snapshot made by `vmaudit collect` (repeatable).', multiple: true }),
-  target: Flags.string({ char: 't', summary: 'Audit over SSH: ssh://user@host:port, user@host, or a Host alias from ~/.ssh/config (repeatable).', multiple: true }),
-  'targets-file': Flags.string({ summary: 'Read SSH targets from FILE, one per line (# comments).', multiple: true }),
-  inventory: Flags.string({ char: 'i', summary: 'Read SSH targets from an Ansible inventory (INI or YAML).', multiple: true }),
+  snapshot: Flags.string({ summary: 'Audit an evidence snapshot made by `vmaudit collect` (repeatable).', multiple: true, multipleNonGreedy: true }),
+  target: Flags.string({ char: 't', summary: 'Audit over SSH: ssh://user@host:port, user@host, or a Host alias from ~/.ssh/config (repeatable).', multiple: true, multipleNonGreedy: true }),
+  'targets-file': Flags.string({ summary: 'Read SSH targets from FILE, one per line (# comments).', multiple: true, multipleNonGreedy: true }),
+  inventory: Flags.string({ char: 'i', summary: 'Read SSH targets from an Ansible inventory (INI or YAML).', multiple: true, multipleNonGreedy: true }),
   limit: Flags.string({ summary: 'With --inventory: only hosts of these groups/hosts/patterns (Ansible --limit syntax).' }),
   shard: Flags.string({ summary: 'Only the I-th of N stable shards of the targets, e.g. 2/8 (for CI matrices).' }),
   concurrency: Flags.integer({ summary: 'How many SSH targets are scanned at once.', default: DEFAULT_CONCURRENCY, min: 1, max: 1024 }),

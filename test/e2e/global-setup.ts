@@ -4,7 +4,8 @@ import * as path from 'node:path';
 
 /**
  * jest globalSetup: the CLI end-to-end tests spawn ./bin/run.js, which runs the compiled dist/. Compile first when
- * dist/ is missing or older than any file in src/ (`npm test` builds anyway; this covers `npx jest test/e2e`).
+ * dist/ is missing or older than any file in src/, then rewrite oclif.manifest.json when older than a compiled
+ * command (`npm test` builds anyway; this covers `npx jest test/e2e`).
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -24,7 +25,13 @@ export function distIsStale(): boolean {
   return built === 0 || newest(path.join(ROOT, 'src'), /\.(ts|json)$/) > built || fs.statSync(path.join(ROOT, 'tsconfig.json')).mtimeMs > built;
 }
 
+/** oclif finds commands (and their help) through oclif.manifest.json: a command compiled after it is invisible. */
+export function manifestIsStale(): boolean {
+  const manifest = path.join(ROOT, 'oclif.manifest.json');
+  return !fs.existsSync(manifest) || newest(path.join(ROOT, 'dist', 'commands'), /\.js$/) > fs.statSync(manifest).mtimeMs;
+}
+
 export default function globalSetup(): void {
-  if (!distIsStale()) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'inherit' });
+  if (distIsStale()) execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'inherit' });
+  if (manifestIsStale()) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'gen-manifest.js')], { cwd: ROOT, stdio: 'inherit' });
 }

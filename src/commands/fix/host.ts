@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { manifestFor } from '../../collect/manifest';
+import { oneOf } from '../../cli/enum-flag';
 import { EXIT } from '../../cli/output';
 import { prepareScan, type ScanFlags } from '../../cli/scan';
 import { libvirtAbsence, scanEvidenceSources } from '../../cli/evidence-scan';
@@ -25,12 +26,12 @@ target could not be scanned.`;
   ];
   static override flags = {
     ...sourceFlags,
-    format: Flags.string({ char: 'f', summary: 'ansible (a playbook) or sh (a POSIX shell script, one host).', options: ['ansible', 'sh'], default: 'ansible' }),
+    format: Flags.string(oneOf(['ansible', 'sh'], { char: 'f', summary: 'ansible (a playbook) or sh (a POSIX shell script, one host).', default: 'ansible' })),
     output: Flags.string({ char: 'o', summary: "Write to FILE instead of stdout ('-' is stdout)." }),
     prefix: Flags.string({ summary: 'Directory the fixed paths are written under (default /: the host itself).', default: '/' }),
-    rule: Flags.string({ summary: 'Only the fixes of this rule (repeatable).', multiple: true }),
+    rule: Flags.string({ summary: 'Only the fixes of this rule (repeatable).', multiple: true, multipleNonGreedy: true }),
     policy: Flags.string({ char: 'p', summary: 'policy: a shipped name or a YAML file' }),
-    rules: Flags.string({ summary: 'also load rules from DIR (repeatable)', multiple: true }),
+    rules: Flags.string({ summary: 'also load rules from DIR (repeatable)', multiple: true, multipleNonGreedy: true }),
     platform: Flags.string({ summary: 'versions to judge for, e.g. libvirt=9.0,qemu=7.2,kernel=6.1' }),
   };
 

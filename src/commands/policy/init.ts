@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { oneOf } from '../../cli/enum-flag';
 import { shippedPolicyNames } from '../../engine/policy';
 
 export const SCHEMA_URL = 'https://raw.githubusercontent.com/vmaudit/vmaudit/main/schemas/policy.schema.json';
@@ -56,7 +57,7 @@ export default class PolicyInit extends Command {
   static override summary = 'Print a commented starting point for a policy file';
   static override examples = ['<%= config.bin %> <%= command.id %> > our-policy.yaml', '<%= config.bin %> <%= command.id %> --extends pre-production > strict.yaml'];
   static override flags = {
-    extends: Flags.string({ description: 'shipped policy to start from', default: 'default', options: shippedPolicyNames() }),
+    extends: Flags.string(oneOf(shippedPolicyNames(), { description: 'shipped policy to start from', default: 'default' })),
   };
 
   async run(): Promise<void> {

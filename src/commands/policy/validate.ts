@@ -11,7 +11,7 @@ export default class PolicyValidate extends Command {
   static override examples = ['<%= config.bin %> <%= command.id %> our-policy.yaml', '<%= config.bin %> <%= command.id %> pre-production'];
   static override strict = false;
   static override args = { files: Args.string({ description: 'policy files (or shipped policy names)', required: true }) };
-  static override flags = { rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true }) };
+  static override flags = { rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true, multipleNonGreedy: true }) };
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(PolicyValidate);

@@ -1,6 +1,7 @@
 // Subpath imports: the @oclif/core index loads help, ux and semver, which a command run does not need.
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import { oneOf } from '../../cli/enum-flag';
 import { EXIT } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
 import type { Rule } from '../../engine/generated/rule';
@@ -17,10 +18,10 @@ const FIX_MARK = { auto: ' [auto-fix]', choice: ' [fix: choice]', '-': '' } as c
 export default class RulesList extends Command {
   static override summary = 'List every rule with its severity, scope and guide section';
   static override flags = {
-    rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true }),
+    rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true, multipleNonGreedy: true }),
     json: Flags.boolean({ description: 'print JSON' }),
-    scope: Flags.string({ description: 'only rules of this scope', options: ['domain', 'host', 'guest', 'cross'] }),
-    area: Flags.string({ description: 'only rules of this area', options: ['security', 'performance', 'availability'] }),
+    scope: Flags.string(oneOf(['domain', 'host', 'guest', 'cross'], { description: 'only rules of this scope' })),
+    area: Flags.string(oneOf(['security', 'performance', 'availability'], { description: 'only rules of this area' })),
   };
 
   async run(): Promise<void> {

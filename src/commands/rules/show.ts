@@ -9,7 +9,7 @@ import { ruleMarkdown } from '../../report/common';
 export default class RulesShow extends Command {
   static override summary = "Show a rule's documentation: rationale, what is checked, remediation, references";
   static override args = { id: Args.string({ description: 'rule id, e.g. DOM-SEC-001', required: true }) };
-  static override flags = { rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true }) };
+  static override flags = { rules: Flags.string({ description: 'also load rules from DIR (repeatable)', multiple: true, multipleNonGreedy: true }) };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(RulesShow);
