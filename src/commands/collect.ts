@@ -3,7 +3,8 @@ import { statSync } from 'node:fs';
 import { collectEvidence } from '../collect/collect';
 import type { EvidenceBundle } from '../collect/evidence';
 import { LocalRunner } from '../collect/local';
-import { describeItem, manifestFor } from '../collect/manifest';
+import { checksOf, describeItem, manifestFor } from '../collect/manifest';
+import { loadRules } from '../engine/rule-loader';
 import { ScanError } from '../collect/runner';
 import { saveSnapshot, serializeSnapshot } from '../collect/snapshot';
 
@@ -69,8 +70,10 @@ Audit the snapshot later with \`vmaudit scan host --snapshot FILE\`.`;
 
   private printList(kind: 'host' | 'guest'): void {
     const lines = [`# ${kind} evidence read by \`vmaudit collect${kind === 'guest' ? ' --guest' : ''}\` (one sh script; nothing is written)`];
+    const rules = loadRules().rules.map((l) => l.rule);
     for (const item of manifestFor(kind)) {
-      lines.push(`- ${describeItem(item)}`, `    why: ${item.why}${item.checks?.length ? ` [${item.checks.join(', ')}]` : ''}`);
+      const checks = checksOf(item, rules);
+      lines.push(`- ${describeItem(item)}`, `    why: ${item.why}${checks.length ? ` [${checks.join(', ')}]` : ''}${item.unread && !checks.length ? ` (read by no rule: ${item.unread})` : ''}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   }
