@@ -82,7 +82,7 @@ function fixTemplate(rule: Rule): ((ctx: Record<string, unknown>) => FindingFix)
     const content = f.content === undefined ? undefined : compileTemplate(f.content);
     const choice = f.choice === undefined ? undefined : compileTemplate(f.choice);
     const tpl = (s: string | undefined) => (s === undefined ? undefined : compileTemplate(s));
-    const host = { path: tpl(f.path), mode: tpl(f.mode), owner: tpl(f.owner), group: tpl(f.group), cmdline: tpl(f.cmdline), unit: tpl(f.unit), settings: tpl(f.settings), note: tpl(f.note) };
+    const host = { path: tpl(f.path), mode: tpl(f.mode), owner: tpl(f.owner), group: tpl(f.group), cmdline: tpl(f.cmdline), unit: tpl(f.unit), settings: tpl(f.settings), note: tpl(f.note), parameter: tpl(f.parameter) };
     return (ctx) => {
       const c = choice?.(ctx);
       return {
@@ -97,7 +97,6 @@ function fixTemplate(rule: Rule): ((ctx: Record<string, unknown>) => FindingFix)
         ...Object.fromEntries(Object.entries(host).flatMap(([k, t]) => (t ? [[k, t(ctx)]] : []))),
         ...(f.persist !== undefined ? { persist: f.persist } : {}),
         ...(f.section !== undefined ? { section: f.section } : {}),
-        ...(f.parameter !== undefined ? { parameter: f.parameter } : {}),
         ...(f.remove !== undefined ? { remove: f.remove } : {}),
       };
     };

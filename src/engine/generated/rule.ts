@@ -55,11 +55,11 @@ export interface Rule {
    */
   'opt-in'?: boolean;
   /**
-   * Sections of the openEuler virtualization best-practice guide this rule derives from ('beyond-guide' when none).
+   * Sections of the openEuler virtualization best-practice guide this rule derives from ('beyond-guide' when none). Required for the rules shipped with vmaudit (a test checks it); optional for your own rules, which cite their standards in `references`.
    *
    * @minItems 1
    */
-  guide: [GuideSection, ...GuideSection[]];
+  guide?: [GuideSection, ...GuideSection[]];
   /**
    * Fact paths the rule reads (e.g. host.selinux.runtime). When one is unknown (its evidence is missing or unreadable), the rule is reported as not evaluated, with the reason.
    */
@@ -190,7 +190,7 @@ export interface Rule {
        */
       settings?: string;
       /**
-       * kernel-cmdline: the kernel parameter (name, e.g. intel_iommu or vfio_iommu_type1.allow_unsafe_interrupts) set to `value` in GRUB_CMDLINE_LINUX of /etc/default/grub (replacing its other occurrences), or removed with `remove`.
+       * kernel-cmdline: the kernel parameter (template rendering a name, e.g. intel_iommu or vfio_iommu_type1.allow_unsafe_interrupts) set to `value` in GRUB_CMDLINE_LINUX of /etc/default/grub (replacing its other occurrences), or removed with `remove`.
        */
       parameter?: string;
       /**
@@ -203,9 +203,20 @@ export interface Rule {
       note?: string;
     };
   };
+  /**
+   * Where the check comes from: documents (`title`, `url`) or a requirement of a standard, your organisation's own included (`standard: ACME-SEC`, `id: '4.2'`, optional `title` and `url`). Shown by `rules show`, docs, SARIF (rule properties.standards; the first url is helpUri) and JSON reports (findings[].standards).
+   */
   references?: {
-    title: string;
+    title?: string;
     url?: string;
+    /**
+     * The standard or internal policy, e.g. ACME-SEC, CIS Debian 12, NIST SP 800-53.
+     */
+    standard?: string;
+    /**
+     * The requirement within the standard, e.g. 4.2, AC-6(9).
+     */
+    id?: string;
   }[];
   tags?: string[];
 }
