@@ -18,6 +18,7 @@ import { SYSTEM_UNIT_PATH, unitSearchPaths } from '../facts/common/systemd';
 import { CPUIDLE_DIR, HALTPOLL_DEFAULTS, HALTPOLL_PARAM_DIR } from '../facts/guest/cpuidle';
 import { QGA_DEFAULT_CONFIG } from '../facts/guest/qga';
 import type { Rule } from '../engine/generated/rule';
+import { shPathPattern } from '../util/patterns';
 import { QGA_BINARIES, QGA_ENV_FILES, QGA_UNIT, TPM_PCR_BANK_DIRS } from '../facts/guest/build';
 
 /** Read content + stat of a regular file (symlinks are followed inside the target root; non-regular files are never read). */
@@ -403,7 +404,7 @@ export function itemCovers(item: ManifestItem, section: 'files' | 'dirs' | 'comm
     case 'dir':
       return section === 'dirs' && item.path === key;
     case 'glob':
-      return section === 'files' && shPatternRegExp(item.pattern).test(key);
+      return section === 'files' && shPathPattern(item.pattern).test(key);
     case 'procs': {
       const m = /^\/proc\/\d+\/(.+)$/.exec(key);
       return section === 'files' && m !== null && (m[1] === 'comm' || item.files.includes(m[1]));
@@ -413,26 +414,6 @@ export function itemCovers(item: ManifestItem, section: 'files' | 'dirs' | 'comm
     case 'command':
       return section === 'commands' && (key === item.id || (item.each !== undefined && key.startsWith(`${item.id}:`)));
   }
-}
-
-/** A POSIX sh pattern of whole paths (`*` and `?` never match `/`; `[...]`, `[!...]`) as a RegExp. */
-export function shPatternRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, end);
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 const CEL_ROOTS = /\b(host|guest|domains|domain|platform)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g;

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { ScanError } from '../../src/collect/runner';
 import { sshStats } from '../../src/collect/ssh/runner';
 import { DEFAULT_CONCURRENCY, runFleet, runScriptOnFleet } from '../../src/fleet/run';
-import { inventoryTargets, parseIniInventory } from '../../src/fleet/targets';
+import { inventoryTargets, parseIniInventory } from '../../src/fleet/inventory';
 import { describeWithOracles } from '../helpers/oracle';
 import { freePort, startSshd, type Sshd } from '../collect/ssh/sshd-harness';
 

@@ -2,20 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ScanError } from '../../src/collect/runner';
-import {
-  applyLimit,
-  applyShard,
-  expandHostRange,
-  inventoryTargets,
-  loadTargets,
-  parseIniInventory,
-  parseInventory,
-  parseShard,
-  parseTargetsFile,
-  parseYamlInventory,
-  shardOf,
-  type FleetTarget,
-} from '../../src/fleet/targets';
+import { expandHostRange, inventoryTargets, parseIniInventory, parseInventory, parseTargetsFile, parseYamlInventory, type FleetTarget } from '../../src/fleet/inventory';
+import { applyLimit, applyShard, loadTargets, parseShard, shardOf } from '../../src/fleet/targets';
 
 const INI = `# production KVM hosts
 bastion.example ansible_user=jump

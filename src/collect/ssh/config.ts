@@ -1,270 +1,25 @@
 /**
- * OpenSSH client configuration (`ssh_config(5)`) and SSH target resolution.
- *
- * Mirrors OpenSSH's readconf.c where it matters for connecting:
- * - keywords are case-insensitive, separated from their arguments by whitespace and/or one `=`;
- *   arguments are split like argv_split(): `"…"`/`'…'` quoting, `\` escapes, `#` at a word start ends the line;
+ * SSH target resolution: what `ssh -G` would use to connect to a target, from the parsed configuration files
+ * (config-file.ts). Mirrors OpenSSH's readconf.c where it matters for connecting:
  * - for every option the FIRST obtained value wins (command-line values such as `user@` or `:port` come first);
  *   IdentityFile/CertificateFile accumulate;
- * - `Host` patterns (`*`, `?`, `!negation`) are matched case-sensitively against the host as given on the command
- *   line; the resulting host name is lower-cased;
+ * - `Host` patterns (`*`, `?`, `!negation`: OpenSSH match_pattern_list, src/util/patterns.ts) are matched
+ *   case-sensitively against the host as given on the command line; the resulting host name is lower-cased;
  *   `Match` supports `all`, `host` (after HostName substitution), `originalhost`, `user`, `localuser` and `!`;
  *   `Match exec`/`canonical`/`final`/... are never executed: the block is treated as not matching (warning);
- * - `Include` (relative paths are relative to ~/.ssh, globs in the file name) inside a non-matching block
- *   never matches;
+ * - an `Include` inside a non-matching block never matches;
  * - `HostName` expands `%h`/`%%`; IdentityFile, UserKnownHostsFile, IdentityAgent expand `~` and
  *   `%d %h %i %k %L %l %n %p %r %u %%`.
- * Checked against `ssh -G` in test/collect/ssh/config.test.ts.
- *
- * The parser is pure and never throws; resolution throws ScanError('input') for targets that cannot be used.
+ * Checked against `ssh -G` in test/collect/ssh/config.test.ts. Resolution throws ScanError('input') for targets that
+ * cannot be used.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SourceLocation } from '../../util/location';
+import { matchPatternList } from '../../util/patterns';
 import type { Problem } from '../../util/problem';
-import { readInputText } from '../../util/read-input';
 import { ScanError } from '../runner';
-
-export interface SshConfigOption {
-  type: 'option';
-  /** Lower-case keyword. */
-  keyword: string;
-  args: string[];
-  location: SourceLocation;
-}
-export interface SshConfigHost {
-  type: 'host';
-  patterns: string[];
-  location: SourceLocation;
-}
-export interface MatchCriterion {
-  name: string;
-  negated: boolean;
-  arg?: string;
-}
-export interface SshConfigMatch {
-  type: 'match';
-  criteria: MatchCriterion[];
-  location: SourceLocation;
-}
-export interface SshConfigInclude {
-  type: 'include';
-  patterns: string[];
-  location: SourceLocation;
-  /** Filled by loadSshConfig(): the files the patterns expanded to, in order. */
-  files?: SshConfigFile[];
-}
-export type SshConfigItem = SshConfigOption | SshConfigHost | SshConfigMatch | SshConfigInclude;
-
-export interface SshConfigFile {
-  file: string;
-  items: SshConfigItem[];
-}
-
-const MATCH_CRITERIA_WITH_ARG = new Set(['host', 'originalhost', 'user', 'localuser', 'exec', 'localnetwork', 'tagged', 'version', 'sessiontype', 'command']);
-const MATCH_CRITERIA_NO_ARG = new Set(['all', 'canonical', 'final']);
-
-/** argv_split(): returns the words of a line, or an error message for an unterminated quote. */
-export function splitArgs(text: string): { args: string[]; error?: string } {
-  const args: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
-    if (i >= text.length) break;
-    if (text[i] === '#') break;
-    let word = '';
-    let quote: string | null = null;
-    for (; i < text.length; i++) {
-      const c = text[i];
-      if (quote === null && (c === ' ' || c === '\t')) break;
-      if (c === '\\' && i + 1 < text.length && `"'\\ \t`.includes(text[i + 1]) && (quote === null || text[i + 1] === quote || text[i + 1] === '\\')) {
-        word += text[++i];
-      } else if (quote === null && (c === '"' || c === "'")) {
-        quote = c;
-      } else if (quote !== null && c === quote) {
-        quote = null;
-      } else {
-        word += c;
-      }
-    }
-    if (quote !== null) return { args, error: 'unterminated quoted string' };
-    args.push(word);
-  }
-  return { args };
-}
-
-/** Parses one ssh_config file. Pure; problems carry file and line. */
-export function parseSshConfig(text: string, file: string): { value: SshConfigFile; problems: Problem[] } {
-  const items: SshConfigItem[] = [];
-  const problems: Problem[] = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, index) => {
-    const line = raw.replace(/\r$/, '');
-    const m = /^[ \t]*([^ \t=#]+)[ \t]*(?:=[ \t]*)?(.*)$/.exec(line);
-    if (!m || /^[ \t]*(#|$)/.test(line)) return;
-    const location: SourceLocation = { file, line: index + 1, column: line.indexOf(m[1]) + 1 };
-    const keyword = m[1].toLowerCase();
-    const split = splitArgs(m[2]);
-    if (split.error) {
-      problems.push({ code: 'ssh-config.bad-quoting', level: 'error', message: `${keyword}: ${split.error}`, location });
-      return;
-    }
-    const args = split.args;
-    if (args.length === 0 && keyword !== 'match') {
-      problems.push({ code: 'ssh-config.missing-argument', level: 'error', message: `${m[1]}: missing argument`, location });
-      return;
-    }
-    if (keyword === 'host') {
-      items.push({ type: 'host', patterns: args, location });
-    } else if (keyword === 'match') {
-      const criteria: MatchCriterion[] = [];
-      let bad = false;
-      for (let k = 0; k < args.length; k++) {
-        let name = args[k].toLowerCase();
-        const negated = name.startsWith('!');
-        if (negated) name = name.slice(1);
-        if (MATCH_CRITERIA_NO_ARG.has(name)) {
-          criteria.push({ name, negated });
-        } else if (MATCH_CRITERIA_WITH_ARG.has(name)) {
-          if (k + 1 >= args.length) {
-            problems.push({ code: 'ssh-config.bad-match', level: 'error', message: `Match ${name}: missing argument`, location });
-            bad = true;
-            break;
-          }
-          criteria.push({ name, negated, arg: args[++k] });
-        } else {
-          problems.push({ code: 'ssh-config.bad-match', level: 'error', message: `Match: unsupported criterion "${args[k]}"`, location });
-          bad = true;
-          break;
-        }
-      }
-      if (criteria.length === 0 && !bad) {
-        problems.push({ code: 'ssh-config.bad-match', level: 'error', message: 'Match: missing criteria', location });
-        bad = true;
-      }
-      // A broken Match line never matches (OpenSSH refuses the whole file; we keep going without its block).
-      items.push({ type: 'match', criteria: bad ? [{ name: 'exec', negated: false, arg: '' }] : criteria, location });
-    } else if (keyword === 'include') {
-      items.push({ type: 'include', patterns: args, location });
-    } else {
-      items.push({ type: 'option', keyword, args, location });
-    }
-  });
-  return { value: { file, items }, problems };
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (const c of glob) {
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
-}
-
-/** OpenSSH match_pattern(): `*` and `?` wildcards, case-sensitive. */
-export function matchPattern(value: string, pattern: string): boolean {
-  return globToRegExp(pattern).test(value);
-}
-
-/** OpenSSH match_pattern_list(): comma-separated patterns, `!` negates (a negated match wins). */
-export function matchPatternList(value: string, list: string, ignoreCase = true): boolean {
-  const v = ignoreCase ? value.toLowerCase() : value;
-  let matched = false;
-  for (const raw of list.split(',')) {
-    const negated = raw.startsWith('!');
-    const p = negated ? raw.slice(1) : raw;
-    if (matchPattern(v, ignoreCase ? p.toLowerCase() : p)) {
-      if (negated) return false;
-      matched = true;
-    }
-  }
-  return matched;
-}
-
-/**
- * `Host` line: any positive pattern matches and no negated one does. Like readconf.c's match_pattern() this is
- * case-sensitive and uses the host exactly as given (ssh lower-cases only the final host name).
- */
-export function hostLineMatches(host: string, patterns: string[]): boolean {
-  const h = host;
-  let matched = false;
-  for (const raw of patterns) {
-    const negated = raw.startsWith('!');
-    const p = negated ? raw.slice(1) : raw;
-    if (matchPattern(h, p)) {
-      if (negated) return false;
-      matched = true;
-    }
-  }
-  return matched;
-}
-
-export interface LoadOptions {
-  /** The local user's home directory (default os.homedir()); `~` and relative Include paths use it. */
-  home?: string;
-}
-
-function expandTildeOnly(p: string, home: string): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/')) return path.join(home, p.slice(2));
-  return p;
-}
-
-function expandIncludeGlob(pattern: string): string[] {
-  const dir = path.dirname(pattern);
-  const base = path.basename(pattern);
-  if (!/[*?]/.test(base)) return fs.existsSync(pattern) ? [pattern] : [];
-  if (/[*?]/.test(dir)) return []; // globs in directory components are not supported
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const re = globToRegExp(base);
-  return names.filter((n) => !n.startsWith('.') && re.test(n)).sort().map((n) => path.join(dir, n));
-}
-
-/**
- * Reads a config file and, recursively, the files it Includes (depth ≤ 16). A missing top-level file yields
- * an empty config when `optional` is set (as ~/.ssh/config is); unreadable files become problems.
- */
-export function loadSshConfig(file: string, options: LoadOptions & { optional?: boolean; system?: boolean } = {}): { value: SshConfigFile; problems: Problem[] } {
-  const home = options.home ?? os.homedir();
-  const problems: Problem[] = [];
-  const load = (f: string, depth: number, optional: boolean): SshConfigFile => {
-    const read = readInputText(f, 'ssh-config');
-    if (!read.ok) {
-      if (!(optional && read.code === 'ENOENT')) {
-        problems.push({ code: 'ssh-config.unreadable', level: 'error', message: `cannot read ${f}: ${read.reason}`, location: { file: f, line: 1, column: 1 } });
-      }
-      return { file: f, items: [] };
-    }
-    const text = read.data;
-    const parsed = parseSshConfig(text, f);
-    problems.push(...parsed.problems);
-    for (const item of parsed.value.items) {
-      if (item.type !== 'include') continue;
-      if (depth >= 16) {
-        problems.push({ code: 'ssh-config.include-depth', level: 'error', message: 'Include nested too deeply', location: item.location });
-        item.files = [];
-        continue;
-      }
-      item.files = [];
-      for (const pat of item.patterns) {
-        let p = expandTildeOnly(pat, home);
-        if (!path.isAbsolute(p)) p = options.system ? path.join('/etc/ssh', p) : path.join(home, '.ssh', p);
-        for (const g of expandIncludeGlob(p)) item.files.push(load(g, depth + 1, false));
-      }
-    }
-    return parsed.value;
-  };
-  const value = load(file, 0, options.optional ?? false);
-  return { value, problems };
-}
+import { expandTildeOnly, loadSshConfig, type LoadOptions, type SshConfigFile } from './config-file';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Targets
@@ -437,7 +192,7 @@ function evaluate(configs: SshConfigFile[], originalHost: string, localUser: str
     for (const item of file.items) {
       switch (item.type) {
         case 'host':
-          active = !neverMatch && hostLineMatches(originalHost, item.patterns);
+          active = !neverMatch && matchPatternList(originalHost, item.patterns) === 1;
           break;
         case 'match': {
           let ok = !neverMatch;
@@ -448,16 +203,16 @@ function evaluate(configs: SshConfigFile[], originalHost: string, localUser: str
                 r = true;
                 break;
               case 'host':
-                r = matchPatternList(currentHost(), c.arg ?? '');
+                r = matchPatternList(currentHost().toLowerCase(), c.arg ?? '', true) === 1;
                 break;
               case 'originalhost':
-                r = matchPatternList(originalHost, c.arg ?? '');
+                r = matchPatternList(originalHost.toLowerCase(), c.arg ?? '', true) === 1;
                 break;
               case 'user':
-                r = matchPatternList(currentUser(), c.arg ?? '', false);
+                r = matchPatternList(currentUser(), c.arg ?? '') === 1;
                 break;
               case 'localuser':
-                r = matchPatternList(localUser, c.arg ?? '', false);
+                r = matchPatternList(localUser, c.arg ?? '') === 1;
                 break;
               default:
                 if (c.arg !== '' && !neverMatch) {

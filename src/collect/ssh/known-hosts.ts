@@ -16,6 +16,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SourceLocation } from '../../util/location';
+import { matchPatternList } from '../../util/patterns';
 import type { Problem } from '../../util/problem';
 import { readInputText } from '../../util/read-input';
 import { ScanError } from '../runner';
@@ -98,32 +99,17 @@ export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
-function wildcard(value: string, pattern: string): boolean {
-  let re = '';
-  for (const c of pattern) re += c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${re}$`, 's').test(value);
-}
-
 /**
- * Whether an entry's host field names `name`: hashed → HMAC-SHA1 of the name as given; plain → match_hostname():
- * both sides lower-cased, a comma list where a matching `!pattern` vetoes.
+ * Whether an entry's host field names `name`: hashed → HMAC-SHA1 of the name as given; plain → hostfile.c's
+ * match_hostname(): the name lower-cased, matched by match_pattern_list() with lower-cased patterns, a matching
+ * `!pattern` vetoes.
  */
 export function entryMatches(entry: KnownHostEntry, name: string): boolean {
   if (entry.hashed) {
     const h = createHmac('sha1', entry.hashed.salt).update(name).digest();
     return h.equals(entry.hashed.hash);
   }
-  const n = name.toLowerCase();
-  let matched = false;
-  for (const raw of entry.patterns ?? []) {
-    const negated = raw.startsWith('!');
-    const p = (negated ? raw.slice(1) : raw).toLowerCase();
-    if (wildcard(n, p)) {
-      if (negated) return false;
-      matched = true;
-    }
-  }
-  return matched;
+  return matchPatternList(name.toLowerCase(), entry.patterns ?? [], true) === 1;
 }
 
 /** What one lookup name finds (hostfile.c check_key_in_hostkeys for a plain key). */

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ScanError } from '../../../src/collect/runner';
-import { canonicalAddress, hostLineMatches, matchPatternList, parseSshConfig, parseTargetSpec, resolveSshTarget, splitArgs } from '../../../src/collect/ssh/config';
+import { canonicalAddress, parseTargetSpec, resolveSshTarget } from '../../../src/collect/ssh/config';
+import { parseSshConfig, splitArgs } from '../../../src/collect/ssh/config-file';
+import { matchPatternList } from '../../../src/util/patterns';
 import { describeWithOracles } from '../../helpers/oracle';
 
 const home = os.userInfo().homedir;
@@ -45,13 +47,13 @@ describe('ssh_config parsing (pure)', () => {
   });
 
   it('matches Host patterns with wildcards and negation (case-sensitively, as ssh does)', () => {
-    expect(hostLineMatches('web1.example', ['*.example', '!bad.example'])).toBe(true);
-    expect(hostLineMatches('bad.example', ['*.example', '!bad.example'])).toBe(false);
-    expect(hostLineMatches('web1.example', ['web?.example'])).toBe(true);
-    expect(hostLineMatches('WEB1.EXAMPLE', ['web?.example'])).toBe(false);
-    expect(hostLineMatches('web10.example', ['web?.example'])).toBe(false);
-    expect(matchPatternList('a.b', 'x,*.b')).toBe(true);
-    expect(matchPatternList('a.b', '*,!a.*')).toBe(false);
+    expect(matchPatternList('web1.example', ['*.example', '!bad.example'])).toBe(1);
+    expect(matchPatternList('bad.example', ['*.example', '!bad.example'])).toBe(-1);
+    expect(matchPatternList('web1.example', ['web?.example'])).toBe(1);
+    expect(matchPatternList('WEB1.EXAMPLE', ['web?.example'])).toBe(0);
+    expect(matchPatternList('web10.example', ['web?.example'])).toBe(0);
+    expect(matchPatternList('a.b', 'x,*.b')).toBe(1);
+    expect(matchPatternList('a.b', '*,!a.*')).toBe(-1);
   });
 
   it('first obtained value wins; IdentityFile accumulates; tokens and ~ expand', () => {
