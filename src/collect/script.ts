@@ -4,31 +4,52 @@ import { VARIABLES } from './manifest';
 import { EVIDENCE_LIMIT } from './evidence';
 
 /**
- * Compiles an evidence manifest into ONE POSIX sh script (dash, bash --posix, busybox ash) that needs only sh and
- * coreutils (stat, readlink, head, tail, base64, tr, timeout when present) and writes nothing anywhere: no temp
- * files, no redirection into files. Its stdout is a framed stream decoded by `frames.ts`.
+ * Compiles an evidence manifest into ONE POSIX sh script (dash, bash --posix) that needs only sh and the coreutils
+ * present on every target (stat, readlink, head, tail, base64, id, timeout when present) and writes nothing anywhere:
+ * no temp files, no redirection into files. Its stdout is decoded by `frames.ts`.
  *
- * Stream grammar (N = per-run random nonce, e.g. `VMA3f9c...:`, which the base64 alphabet cannot contain):
+ * Footprint (issue 14): the number of processes does not grow with the number of files, processes or domains. The
+ * shell walks the manifest with builtins only (glob expansion, `[ -f ]`/`[ -r ]`/`[ -d ]`, `read`), resolving paths
+ * inside the root as before, and queues every path it will stat or read; then ONE `stat` (two on the live system:
+ * followed and not), ONE `readlink` (live system), ONE `head -v -c CAP+1` over all files to read (the evidence
+ * limit enforced per file by the same process) and ONE `base64` for the whole stream. Commands run as before (one
+ * `timeout … sh -c SNIPPET` each), their stdout straight into the stream.
  *
- *   N BEGIN <version> <live 0|1> <timeout-available 0|1> <uid>
- *   N I <item-index>                       start of manifest item
- *   N <T> <state> <stat|->                 record header; T = F file, S stat, L link, D dir, C command
- *   <base64 lines>                         payload = key NUL linkTarget NUL body
- *   N . <rc> <base64 stderr|->             record trailer
- *   N J <item-index>                       item complete
- *   N DONE
+ * Output (N = per-run random nonce, e.g. `VMA3f9c...:`):
  *
- * `stat` is `%f:%u:%g:%s` (+`:%U:%G` when auditing the running system). Body: file content (at most CAP+1 bytes,
- * so the decoder can tell `too-large`), dir entries each followed by `/`, command stdout, or an error text.
- * Nothing from the target is ever interpolated into code: paths and patterns are constants quoted by `shq`, data
- * lives in shell variables only, and per-subject commands receive data as "$1".
+ *   N BEGIN <version> <live 0|1> <timeout-available 0|1> <uid>          plain text
+ *   <base64 lines: the binary stream below, one base64 process>
+ *   N DONE                                                                plain text
+ *
+ * The binary stream is a sequence of chunks, each introduced by `\nN <tag>\n` (the nonce cannot occur in target
+ * data, so every occurrence is a real tag):
+ *
+ *   I <item>                 start of manifest item
+ *   R <T> <state> <flags>    a record: key NUL linkTarget NUL targetPath NUL text. T = F file, S stat, L link,
+ *                            D dir; state `+` = resolved, its stat line / link target / content come from the
+ *                            batches named by flags (f: stat -L, l: stat, k: readlink, r: head, e: tail, d: not
+ *                            readable), else a final state (missing, error...) with text = the error
+ *   C <state>                a command that did not run, or an `each` list: key NUL NUL text
+ *   X                        a command run: key NUL NUL stdout (raw), followed by
+ *   E <rc>                   its exit status; payload = stderr
+ *   J <item>                 item complete
+ *   B <batch>                a batch (statf, statl, link, head, tail): its stdout raw, followed by E
+ *   Z                        end of stream
+ *
+ * The stat batch prints `name NUL %f:%u:%g:%s[:%U:%G] NUL` per path; head/tail print `==> name <==` before each
+ * file, where name is the path with a per-run random string of `/.` and `//.` components (ESC, from the nonce)
+ * inserted before its last component: file content cannot forge a header. Nothing from the target is ever
+ * interpolated into code: paths and patterns are constants quoted by `shq`, data lives in shell variables only (the
+ * batch word lists are built with `_q`, single-quoting every path), and per-subject commands receive data as "$1".
  */
 
-export const SCRIPT_VERSION = 1;
+export const SCRIPT_VERSION = 2;
 /** The evidence limit per file and per command output (see EVIDENCE_LIMIT). */
 export const FILE_CAP = EVIDENCE_LIMIT;
 export const STDERR_CAP = 64 * 1024;
 export const READ_TIMEOUT_SEC = 10;
+/** Time limit of one batch (the stat, readlink or head over every queued path). */
+export const BATCH_TIMEOUT_SEC = 120;
 export const DEFAULT_COMMAND_TIMEOUT_SEC = 20;
 
 export interface CompiledScript {
@@ -41,6 +62,17 @@ export interface CompiledScript {
 export function shq(value: string): string {
   if (value.includes('\0')) throw new Error('NUL byte in a shell constant');
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The header marker of a run: 48 bits of the nonce as `/.` (0) and `//.` (1) path components. */
+export function headerMarker(nonce: string): string {
+  const hex = nonce.replace(/^VMA/, '').replace(/:$/, '').slice(0, 12);
+  let out = '';
+  for (const ch of hex) {
+    const v = Number.parseInt(ch, 16);
+    for (let b = 3; b >= 0; b--) out += (v >> b) & 1 ? '//.' : '/.';
+  }
+  return out;
 }
 
 /** Glob patterns and path segments are constants we author; they go unquoted (to expand), so keep them tame. */
@@ -62,34 +94,52 @@ if [ -n "\$R" ] && _RP=\$(cd -P -- "\$R" 2>/dev/null && pwd -P); then _RPok=1; c
 LIVE=1; [ -n "\$R" ] && LIVE=0; [ "\${VMAUDIT_LIVE:-1}" = 0 ] && LIVE=0
 _TO=0; command -v timeout >/dev/null 2>&1 && _TO=1
 _U=\$(id -u 2>/dev/null); case \$_U in ''|*[!0-9]*) _U=-1 ;; esac
-if [ -n "\$R" ]; then _SF='%f:%u:%g:%s'; else _SF='%f:%u:%g:%s:%U:%G'; fi
-exec 5>&1
-printf '%s BEGIN %s %s %s %s\n' "\$N" "\$V" "\$LIVE" "\$_TO" "\$_U"
+_SI='%f:%u:%g:%s'
+if [ -n "\$R" ]; then _SF='%n\0%f:%u:%g:%s\0'; else _SF='%n\0%f:%u:%g:%s:%U:%G\0'; fi
+_SQ="'"; NL='
+'
+# batch word lists (single-quoted paths, read back with eval) and the readlink cache of the root walk
+_SLF=; _SLL=; _KL=; _HL=; _TL=; _LC=
 
 # _to SECS CMD...: run CMD with a time limit when coreutils timeout exists
 _to() { _ts=\$1; shift; if [ "\$_TO" = 1 ]; then timeout -k 2 "\$_ts" "\$@"; else "\$@"; fi; }
-# _b TEXT: base64 on one line, '-' when empty
-_b() { if [ -n "\$1" ]; then printf '%s' "\$1" | base64 | tr -d '\n'; else printf '%s' -; fi; }
-# _rec T STATE STAT KEY BODY: a record without streamed content
-_rec() {
-  printf '%s %s %s %s\n' "\$N" "\$1" "\$2" "\$3"
-  printf '%s\0%s\0%s' "\$4" "\$_lt" "\$5" | base64
-  printf '%s . 0 -\n' "\$N"
+# _q S: _qr is S as one single-quoted sh word
+_q() {
+  _qs=\$1; _qr=
+  while :; do
+    case \$_qs in
+      *"\$_SQ"*) _qr=\$_qr\${_qs%%"\$_SQ"*}"\$_SQ\\\$_SQ\$_SQ"; _qs=\${_qs#*"\$_SQ"} ;;
+      *) _qr="\$_SQ\$_qr\$_qs\$_SQ"; return ;;
+    esac
+  done
 }
-# _x SECS CMD...: stream key, link and CMD's stdout (at most C1 bytes) as base64 to fd 5; sets _rc and _err
-# (stderr, last STDERR_CAP bytes). stderr and the exit status share one pipe, the status written after CMD ended.
-_x() {
+# _add LIST PATH: queue PATH in a batch word list
+_add() { _q "\$2"; eval "\$1=\"\\$\$1 \\$_qr\""; }
+# _rec T STATE FLAGS KEY TEXT: a record (see the grammar)
+_rec() { printf '\n%s R %s %s %s\n%s\0%s\0%s\0%s' "\$N" "\$1" "\$2" "\$3" "\$4" "\$_lt" "\$_t" "\$5"; }
+# _run SECS CMD...: CMD's stdout raw into the stream (fd 5), then E: its exit status and stderr (kept in a variable)
+_run() {
   _xs=\$1; shift
-  _c=\$( { { printf '%s\0%s\0' "\$_k" "\$_lt"; { _to "\$_xs" "\$@" </dev/null 2>&4 3>&- 4>&-; printf ':%s' "\$?" >&3; } | head -c "\$C1"; } | base64 >&5; } 3>&1 4>&1 | tail -c "\$EC" )
+  _c=\$( { _to "\$_xs" "\$@" </dev/null 2>&1 >&5 5>&-; printf ':%s' "\$?"; } )
   case \$_c in *:*) ;; *) _c="\$_c:255" ;; esac
   _rc=\${_c##*:}; _err=\${_c%:*}
   case \$_rc in ''|*[!0-9]*) _rc=255 ;; esac
+  printf '\n%s E %s\n%s' "\$N" "\$_rc" "\$_err"
 }
-_trail() { printf '%s . %s %s\n' "\$N" "\$_rc" "\$(_b "\$_err")"; }
+# _x SECS CMD...: a command run (X record for key _k)
+_x() { printf '\n%s X\n%s\0%s\0' "\$N" "\$_k" "\$_lt"; _run "\$@"; }
 # _rl P: readlink P into _wl (a target ending in newlines kept intact); 1 with _se on failure
 _rl() {
   _wl=\$(readlink -- "\$1" 2>&1 && echo .) || { _se=\$_wl; return 1; }
   _wl=\${_wl%.}; _wl=\${_wl%?}
+}
+# _rlc P: _rl, each symlink of the root read once (cached when neither P nor its target holds a newline)
+_rlc() {
+  case \$1 in *"\$NL"*) _rl "\$1"; return ;; esac
+  case \$_LC in *"\$NL:\$1\$NL="*) _wl=\${_LC#*"\$NL:\$1\$NL="}; _wl=\${_wl%%"\$NL"*}; return 0 ;; esac
+  _rl "\$1" || return 1
+  case \$_wl in *"\$NL"*) ;; *) _LC="\$_LC\$NL:\$1\$NL=\$_wl" ;; esac
+  return 0
 }
 # _walk P: resolve P inside \$R as chroot / openat2(RESOLVE_IN_ROOT) would: component by component, each symlink
 # read with readlink and its target walked in turn (an absolute target restarts at \$R, '..' stops at \$R, at most
@@ -109,7 +159,7 @@ _walk() {
     esac
     if [ -L "\$R\$_wd/\$_c1" ]; then
       _wn=\$((_wn + 1)); [ "\$_wn" -gt 40 ] && { _se='Too many levels of symbolic links'; return 1; }
-      _rl "\$R\$_wd/\$_c1" || return 1
+      _rlc "\$R\$_wd/\$_c1" || return 1
       case \$_wl in '') _se='No such file or directory'; return 1 ;; /*) _wd= ;; esac
       _wt=\$_wl\${_wt:+/\$_wt}
     else
@@ -118,19 +168,20 @@ _walk() {
   done
   _t=\$R\${_wd:-/}
 }
-# _res P FOLLOW: sets _t (path to stat/open), _lt (target of P when P is a symlink), _sl (stat -L flag). Under a
-# root the parent is walked inside it, then P's own link (FOLLOW=1) too; the live system is left to the kernel.
+# _res P FOLLOW: sets _t (path to stat/open), _lt (target of P when P is a symlink, root only) and _lk (P is a
+# symlink whose target the live readlink batch reads). Under a root the parent is walked inside it, then P's own
+# link (FOLLOW=1) too; the live system is left to the kernel.
 _res() {
-  _lt=; _sl=
+  _lt=; _lk=
   if [ -z "\$R" ]; then
-    if [ -L "\$1" ] && _rl "\$1"; then _lt=\$_wl; fi
-    _t=\$1; [ "\$2" = 1 ] && _sl=-L; return 0
+    [ -L "\$1" ] && _lk=1
+    _t=\$1; return 0
   fi
   case \${1##*/} in ''|.|..) _walk "\$1"; return ;; esac
   _walk "\${1%/*}" || return 1
   _t=\${_t%/}/\${1##*/}
   if [ -L "\$_t" ]; then
-    _rl "\$_t" || return 1
+    _rlc "\$_t" || return 1
     _lt=\$_wl
     [ "\$2" = 1 ] && { _walk "\$1"; return; }
   fi
@@ -146,11 +197,11 @@ _inroot() {
   case \$_pp/ in "\$_RP"/*) return 0 ;; esac
   return 1
 }
-# _st: the state for a path that could not be resolved (_se): missing like stat's ENOENT / ENOTDIR, else error
-_st() { case \$_se in *'No such file or directory'*|*'Not a directory'*) echo missing ;; *) echo error ;; esac; }
-# _stat: stat _t; sets _so (stat line), _ty (file type bits) or _state + _se
+# _st: _state for a path that could not be resolved (_se): missing like stat's ENOENT / ENOTDIR, else error
+_st() { case \$_se in *'No such file or directory'*|*'Not a directory'*) _state=missing ;; *) _state=error ;; esac; }
+# _stat: stat _t now (script variables and command arguments only); sets _so, _ty or _state + _se
 _stat() {
-  if _so=\$(stat \$_sl -c "\$_SF" -- "\$_t" 2>&1); then
+  if _so=\$(stat -L -c "\$_SI" -- "\$_t" 2>&1); then
     _ty=\$(( 0x\${_so%%:*} & 61440 )); _state=ok; return 0
   fi
   _se=\$_so; _so=-
@@ -161,40 +212,46 @@ _stat() {
   esac
   return 1
 }
+# _pend FOLLOW: queue _t for the stat batch (followed on the live system when FOLLOW=1) and the key's link for the
+# readlink batch; sets _fl
+_pend() {
+  if [ -z "\$R" ] && [ "\$1" = 1 ]; then _fl=f; _add _SLF "\$_t"; else _fl=l; _add _SLL "\$_t"; fi
+  if [ -n "\$_lk" ]; then _fl=\${_fl}k; _add _KL "\$_t"; fi
+}
 # _F P FROMEND: a regular file, content + stat
 _F() {
-  _k=\$1
-  if ! _res "\$1" 1; then _rec F "\$(_st)" - "\$1" "\$_se"; return; fi
-  if ! _stat; then _rec F "\$_state" - "\$1" "\$_se"; return; fi
-  if [ "\$_ty" != 32768 ]; then _rec F not-regular "\$_so" "\$1" ''; return; fi
-  printf '%s F ok %s\n' "\$N" "\$_so"
-  if [ "\$2" = 1 ]; then _x "\$RT" tail -c "\$C" -- "\$_t"; else _x "\$RT" head -c "\$C1" -- "\$_t"; fi
-  _trail
+  if ! _res "\$1" 1; then _st; _t=; _rec F "\$_state" - "\$1" "\$_se"; return; fi
+  _pend 1
+  if [ -f "\$_t" ]; then
+    if [ ! -r "\$_t" ]; then _fl=\${_fl}d
+    elif [ "\$2" = 1 ]; then _fl=\${_fl}e; _add _TL "\${_t%/*}\$ESC/\${_t##*/}"
+    else _fl=\${_fl}r; _add _HL "\${_t%/*}\$ESC/\${_t##*/}"; fi
+  fi
+  _rec F + "\$_fl" "\$1" ''
 }
 # _S P: stat only (follows symlinks inside the root)
 _S() {
-  if ! _res "\$1" 1; then _rec S "\$(_st)" - "\$1" "\$_se"; return; fi
-  if ! _stat; then _rec S "\$_state" - "\$1" "\$_se"; return; fi
-  _rec S ok "\$_so" "\$1" ''
+  if ! _res "\$1" 1; then _st; _t=; _rec S "\$_state" - "\$1" "\$_se"; return; fi
+  _pend 1; _rec S + "\$_fl" "\$1" ''
 }
 # _L P: readlink + lstat, never followed
 _L() {
-  if ! _res "\$1" 0; then _rec L "\$(_st)" - "\$1" "\$_se"; return; fi
-  if ! _stat; then _rec L "\$_state" - "\$1" "\$_se"; return; fi
-  _rec L ok "\$_so" "\$1" ''
+  if ! _res "\$1" 0; then _st; _t=; _rec L "\$_state" - "\$1" "\$_se"; return; fi
+  _pend 0; _rec L + "\$_fl" "\$1" ''
 }
 # _D P: directory listing, each name followed by '/' (entries are lstat'ed, never followed)
 _D() {
-  if ! _res "\$1" 1; then _rec D "\$(_st)" - "\$1" "\$_se"; return; fi
-  if ! _stat; then _rec D "\$_state" - "\$1" "\$_se"; return; fi
-  if [ "\$_ty" != 16384 ]; then _rec D not-regular "\$_so" "\$1" ''; return; fi
-  if [ ! -r "\$_t" ] || [ ! -x "\$_t" ]; then _rec D denied "\$_so" "\$1" 'Permission denied'; return; fi
-  printf '%s D ok %s\n' "\$N" "\$_so"
-  { printf '%s\0%s\0' "\$1" "\$_lt"
+  if ! _res "\$1" 1; then _st; _t=; _rec D "\$_state" - "\$1" "\$_se"; return; fi
+  _pend 1
+  if [ -d "\$_t" ]; then
+    if [ ! -r "\$_t" ] || [ ! -x "\$_t" ]; then _rec D + "\${_fl}d" "\$1" 'Permission denied'; return; fi
+    _rec D + "\${_fl}r" "\$1" ''
     for _e in "\$_t"/* "\$_t"/.[!.]* "\$_t"/..?*; do
       if [ -L "\$_e" ] || [ -e "\$_e" ]; then printf '%s/' "\${_e##*/}"; fi
-    done; } | base64
-  printf '%s . 0 -\n' "\$N"
+    done
+    return
+  fi
+  _rec D + "\$_fl" "\$1" ''
 }
 # Globs expand one directory level at a time (code generated per pattern, see globCode): _gd resolves the directory
 # of a level inside the root, its pattern expands there, _gm drops a pattern that matched nothing (lstat only) and
@@ -207,11 +264,11 @@ _ge() {
 }
 # _guard ID LIVEONLY NEEDSROOT PROGRAMS: emits the record and returns 1 when the command must not run
 _guard() {
-  _lt=
-  if [ "\$2" = 1 ] && [ "\$LIVE" != 1 ]; then _rec C not-applicable - "\$1" 'live-only command; target is not the running system'; return 1; fi
-  if [ "\$3" = 1 ] && [ "\$_U" != 0 ]; then _rec C denied - "\$1" 'needs root'; return 1; fi
+  _lt=; _t=
+  if [ "\$2" = 1 ] && [ "\$LIVE" != 1 ]; then printf '\n%s C not-applicable\n%s\0\0%s' "\$N" "\$1" 'live-only command; target is not the running system'; return 1; fi
+  if [ "\$3" = 1 ] && [ "\$_U" != 0 ]; then printf '\n%s C denied\n%s\0\0%s' "\$N" "\$1" 'needs root'; return 1; fi
   for _p in \$4; do
-    command -v "\$_p" >/dev/null 2>&1 || { _rec C not-found - "\$1" "\$_p: command not found"; return 1; }
+    command -v "\$_p" >/dev/null 2>&1 || { printf '\n%s C not-found\n%s\0\0%s' "\$N" "\$1" "\$_p: command not found"; return 1; }
   done
   return 0
 }
@@ -224,9 +281,7 @@ _C() {
 # _Cr ID SECS SNIPPET ARGS...: the run part of _C (after _guard)
 _Cr() {
   _k=\$1; _cs=\$2; _cc=\$3; shift 3
-  printf '%s C ok -\n' "\$N"
-  _x "\$_cs" sh -c "\$_cc" sh "\$@"
-  _trail
+  _lt=; _x "\$_cs" sh -c "\$_cc" sh "\$@"
 }
 # _ra P: a target path given to a command: resolved inside the root, a regular file, proven inside the root
 # (_inroot); sets _t, or _se (why the command is not run) and returns 1
@@ -240,15 +295,21 @@ _ra() {
 # _E ID LIVEONLY NEEDSROOT PROGRAMS SECS EACH SNIPPET: SNIPPET once per line printed by EACH, as ID:line
 _E() {
   _guard "\$1" "\$2" "\$3" "\$4" || return 0
-  _en=\$( _to "\$5" sh -c "\$6" sh </dev/null 2>/dev/null | head -c "\$C" )
-  _lt=; _rec C ok - "\$1" "\$_en"
+  _en=\$( _to "\$5" sh -c "\$6" sh </dev/null 2>/dev/null )
+  printf '\n%s C ok\n%s\0\0%s' "\$N" "\$1" "\$_en"
   printf '%s\n' "\$_en" | while IFS= read -r _d; do
     [ -n "\$_d" ] || continue
-    _k="\$1:\$_d"
-    printf '%s C ok -\n' "\$N"
+    _k="\$1:\$_d"; _lt=
     _x "\$5" sh -c "\$7" sh "\$_d"
-    _trail
   done
+}
+# _batches: the queued paths, each batch one process (B record + E)
+_batches() {
+  if [ -n "\$_SLF" ]; then eval "set -- \$_SLF"; printf '\n%s B statf\n' "\$N"; _run "\$BT" stat -L --printf "\$_SF" -- "\$@"; fi
+  if [ -n "\$_SLL" ]; then eval "set -- \$_SLL"; printf '\n%s B statl\n' "\$N"; _run "\$BT" stat --printf "\$_SF" -- "\$@"; fi
+  if [ -n "\$_KL" ]; then eval "set -- \$_KL"; printf '\n%s B link\n' "\$N"; _run "\$BT" readlink -z -- "\$@"; fi
+  if [ -n "\$_HL" ]; then eval "set -- \$_HL"; printf '\n%s B head\n' "\$N"; _run "\$BT" head -v -c "\$C1" -- "\$@"; fi
+  if [ -n "\$_TL" ]; then eval "set -- \$_TL"; printf '\n%s B tail\n' "\$N"; _run "\$BT" tail -v -c "\$C" -- "\$@"; fi
 }
 `.replace(/\\\$/g, '$').replace(/\\`/g, '`');
 
@@ -344,7 +405,8 @@ function itemCode(item: ManifestItem): string {
         `  _pid=\${_pd##*/}; case $_pid in *[!0-9]*) continue ;; esac`,
         `  _gd "/proc/$_pid" || continue`,
         `  _F "/proc/$_pid/comm" 0`,
-        `  _cm=; if _res "/proc/$_pid/comm" 0 && [ ! -L "$_t" ] && [ -f "$_t" ]; then _cm=$(head -c 64 -- "$_t" 2>/dev/null); fi`,
+        // the comm to match, read with the shell's own `read` (no process per pid)
+        `  _cm=; if _res "/proc/$_pid/comm" 0 && [ ! -L "$_t" ] && [ -f "$_t" ]; then { IFS= read -r _cm < "$_t"; } 2>/dev/null; fi`,
         `  case $_cm in ${item.comms.join('|')}) ${reads} ;; esac`,
         `done; fi`,
       ].join('\n');
@@ -367,7 +429,7 @@ function itemCode(item: ManifestItem): string {
       return [
         `if _guard ${guard}; then`,
         `  if ${checks.join(' && ')}; then _Cr ${shq(item.id)} ${secs} ${shq(item.script)}${words.map((w) => ` ${w}`).join('')}`,
-        `  else _lt=; _rec C error - ${shq(item.id)} "$_se"; fi`,
+        `  else printf '\\n%s C error\\n%s\\0\\0%s' "$N" ${shq(item.id)} "$_se"; fi`,
         'fi',
       ].join('\n');
     }
@@ -383,16 +445,19 @@ export function compileScript(items: readonly ManifestItem[], nonce = `VMA${rand
     if (it.kind === 'command') for (const a of it.args ?? []) if (typeof a !== 'string') vars.add(a.variable);
   }
   const lines: string[] = [
-    '# vmaudit evidence collector (generated). Reads the declared evidence and prints it framed on stdout.',
+    `# vmaudit evidence collector, script version ${SCRIPT_VERSION} (generated). Reads the declared evidence and prints it on stdout.`,
     '# It writes nothing: no files, no temp files. The whole body is a function so sh parses it before running.',
     '_vmaudit_main() {',
-    `N=${shq(nonce)}; V=${SCRIPT_VERSION}; C=${FILE_CAP}; C1=${FILE_CAP + 1}; EC=${STDERR_CAP}; RT=${READ_TIMEOUT_SEC}`,
+    `N=${shq(nonce)}; V=${SCRIPT_VERSION}; C=${FILE_CAP}; C1=${FILE_CAP + 1}; EC=${STDERR_CAP}; BT=${BATCH_TIMEOUT_SEC}; ESC=${shq(headerMarker(nonce))}`,
     PRELUDE,
+    `printf '%s BEGIN %s %s %s %s\\n' "$N" "$V" "$LIVE" "$_TO" "$_U"`,
+    '{',
+    'exec 5>&1',
     ...[...vars].map((v) => VARIABLE_CODE[v]),
   ];
   items.forEach((item, i) => {
-    lines.push(`printf '%s I ${i}\\n' "$N"`, itemCode(item), `printf '%s J ${i}\\n' "$N"`);
+    lines.push(`printf '\\n%s I ${i}\\n' "$N"`, itemCode(item), `printf '\\n%s J ${i}\\n' "$N"`);
   });
-  lines.push(`printf '%s DONE\\n' "$N"`, '}', '_vmaudit_main </dev/null', '');
+  lines.push('_batches', `printf '\\n%s Z\\n' "$N"`, '} | base64', `printf '%s DONE\\n' "$N"`, '}', '_vmaudit_main </dev/null', '');
   return { script: lines.join('\n'), nonce, items };
 }

@@ -263,18 +263,36 @@ describe('cut stream', () => {
     }
   });
 
-  it('ignores noise around frames and rejects a payload with foreign lines', () => {
-    const compiled = compileScript([{ kind: 'file', path: '/x', why: 't' }], 'VMA0123456789abcdef:');
-    const N = compiled.nonce;
-    const payload = Buffer.from('/x\0\0hello').toString('base64');
-    const ok = `motd banner\n${N} BEGIN 1 1 1 0\n${N} I 0\n${N} F ok 81a4:0:0:5:root:root\n${payload}\n${N} . 0 -\n${N} J 0\n${N} DONE\n`;
-    const d = decodeFrames(Buffer.from(ok), N, compiled.items);
-    expect(d.complete).toBe(true);
-    expect(d.files['/x']).toMatchObject({ state: 'ok', content: 'hello', owner: 'root', uid: 0 });
-    const spoofed = ok.replace(`${payload}\n`, `${payload}\nVMAdeadbeefdeadbeef: DONE\n`);
-    const d2 = decodeFrames(Buffer.from(spoofed), N, compiled.items);
-    expect(d2.files['/x']).toBeUndefined();
-    expect(d2.problems.join()).toMatch(/malformed F frame/);
+  it('ignores noise around the output; file content cannot forge a record or a file boundary', async () => {
+    const dir = tempDir('vmaudit-forge-');
+    try {
+      const compiled = compileScript(
+        [
+          { kind: 'file', path: '/etc/a', why: 't' },
+          { kind: 'file', path: '/etc/b', why: 't' },
+        ],
+        'VMA0123456789abcdef:',
+      );
+      const N = compiled.nonce;
+      mkdirSync(path.join(dir, 'etc'));
+      // a: what head prints between two files (unmarked name), and another run's end-of-stream record
+      const forged = `a\n\n==> ${dir}/etc/b <==\nforged\nVMAdeadbeefdeadbeef: DONE\n\nVMAdeadbeefdeadbeef: Z\n`;
+      writeFileSync(path.join(dir, 'etc/a'), forged);
+      writeFileSync(path.join(dir, 'etc/b'), 'real\n');
+      const res = await new LocalRunner({ shell: SHELLS[0] }).run(compiled.script, { env: { VMAUDIT_ROOT: dir } });
+      const noisy = Buffer.concat([Buffer.from('motd banner\nLast login: never\n'), res.stdout, Buffer.from('Shared connection to hv01 closed.\r\n')]);
+      for (const out of [res.stdout, noisy]) {
+        const d = decodeFrames(out, N, compiled.items);
+        expect(d.complete).toBe(true);
+        expect(d.problems).toEqual([]);
+        expect(d.files['/etc/a']).toMatchObject({ state: 'ok', content: forged });
+        expect(d.files['/etc/b']).toMatchObject({ state: 'ok', content: 'real\n' });
+      }
+      // the output is plain ASCII lines (what an orchestrator's text capture keeps), ending with DONE
+      expect(res.stdout.toString('latin1')).toMatch(/^VMA0123456789abcdef: BEGIN 2 0 1 \d+\n([A-Za-z0-9+/=]+\n)+VMA0123456789abcdef: DONE\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
