@@ -16,10 +16,13 @@ import { celEnvironment } from './cel';
  */
 
 type T =
-  | { k: 'dyn' | 'null' | 'bool' | 'num' | 'string' | 'bytes' | 'type' | 'other'; nullable?: boolean }
+  // never: the element type of `[]` (joins with any other, as cel-go's list(dyn) of an empty literal is inferred from its use).
+  | { k: 'dyn' | 'never' | 'null' | 'bool' | 'num' | 'string' | 'bytes' | 'type' | 'other'; nullable?: boolean }
   | { k: 'list'; elem: T; nullable?: boolean }
   | { k: 'map'; value: T; nullable?: boolean }
   | { k: 'obj'; name: string; node: SchemaNode; doc: string; nullable?: boolean }
+  /** A map literal whose keys are all string literals (`{'d': d, 'cpus': …}`): a record of those fields. */
+  | { k: 'rec'; fields: Map<string, T>; nullable?: boolean }
   | { k: 'union'; of: T[]; nullable?: boolean };
 
 interface SchemaNode {
@@ -63,7 +66,7 @@ export function resolveRef(ref: string, doc: string): { node: SchemaNode; doc: s
 }
 
 const DYN: T = { k: 'dyn' };
-const nullable = (t: T): T => (t.k === 'dyn' || t.k === 'null' ? t : { ...t, nullable: true });
+const nullable = (t: T): T => (t.k === 'dyn' || t.k === 'never' || t.k === 'null' ? t : { ...t, nullable: true });
 
 /** The CEL type of a schema node. */
 export function typeOf(node: SchemaNode, doc: string, name = ''): T {
@@ -73,7 +76,7 @@ export function typeOf(node: SchemaNode, doc: string, name = ''): T {
   }
   if (node.allOf?.length === 1) return typeOf(node.allOf[0], doc, name);
   const alts = node.anyOf ?? node.oneOf;
-  if (alts) return union(alts.map((a) => typeOf(a, doc)));
+  if (alts) return union(alts.map((a) => typeOf(a, doc, name)));
   if (node.enum) return union(node.enum.map((v) => literal(v)));
   if (node.const !== undefined) return literal(node.const);
   const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : [];
@@ -93,8 +96,8 @@ export function typeOf(node: SchemaNode, doc: string, name = ''): T {
         case 'array':
           return { k: 'list', elem: node.items ? typeOf(node.items, doc) : DYN };
         case 'object':
-          if (!node.properties && node.additionalProperties && typeof node.additionalProperties === 'object') return { k: 'map', value: typeOf(node.additionalProperties, doc) };
-          if (!node.properties && node.additionalProperties !== false) return { k: 'map', value: DYN };
+          if (!Object.keys(node.properties ?? {}).length && node.additionalProperties && typeof node.additionalProperties === 'object') return { k: 'map', value: typeOf(node.additionalProperties, doc) };
+          if (!Object.keys(node.properties ?? {}).length && node.additionalProperties !== false) return { k: 'map', value: DYN };
           return { k: 'obj', name: name || node.title || 'object', node, doc };
         default:
           return DYN;
@@ -118,16 +121,25 @@ function union(ts: T[]): T {
   const out: T[] = [];
   for (const t of ts) {
     if (t.k === 'dyn') return DYN;
+    if (t.k === 'never') continue;
     if (t.k === 'null') {
       hasNull = true;
       continue;
     }
     if (t.nullable) hasNull = true;
     const base = { ...t, nullable: undefined } as T;
-    if (!out.some((o) => o.k === base.k && (o.k !== 'obj' || (base.k === 'obj' && o.node === base.node)))) out.push(base);
+    // Same primitive kind, or the same object type: one member (lists, maps and records are joined below).
+    if (!out.some((o) => o.k === base.k && !['list', 'map', 'rec', 'union'].includes(o.k) && (o.k !== 'obj' || (base.k === 'obj' && o.node === base.node)))) out.push(base);
   }
-  if (!out.length) return { k: 'null' };
-  const t: T = out.length === 1 ? out[0] : out.every((o) => o.k === 'list') ? { k: 'list', elem: union(out.map((o) => (o as { elem: T }).elem)) } : { k: 'union', of: out };
+  if (!out.length) return hasNull ? { k: 'null' } : { k: 'never' };
+  const t: T =
+    out.length === 1
+      ? out[0]
+      : out.every((o) => o.k === 'list')
+        ? { k: 'list', elem: union(out.map((o) => (o as { elem: T }).elem)) }
+        : out.every((o) => o.k === 'map')
+          ? { k: 'map', value: union(out.map((o) => (o as { value: T }).value)) }
+          : { k: 'union', of: out };
   return hasNull ? nullable(t) : t;
 }
 
@@ -140,10 +152,14 @@ export function typeName(t: T): string {
         return `map<string, ${typeName(t.value)}>`;
       case 'obj':
         return t.name;
+      case 'rec':
+        return `{${[...t.fields.keys()].join(', ')}}`;
       case 'union':
         return t.of.map(typeName).join(' | ');
       case 'num':
         return 'number';
+      case 'never':
+        return 'list element of []';
       default:
         return t.k;
     }
@@ -230,14 +246,14 @@ function sigType(s: string): T {
 
 /** Whether a value of type `a` may be passed where `p` is expected. */
 function assignable(a: T, p: T): boolean {
-  if (p.k === 'dyn' || a.k === 'dyn') return true;
+  if (p.k === 'dyn' || a.k === 'dyn' || a.k === 'never') return true;
   if (a.k === 'union') return a.of.some((x) => assignable(x, p));
   if (a.k === 'null') return p.k === 'null' || p.k === 'other';
   switch (p.k) {
     case 'list':
       return a.k === 'list' && assignable(a.elem, p.elem);
     case 'map':
-      return a.k === 'map' || a.k === 'obj';
+      return a.k === 'map' || a.k === 'obj' || a.k === 'rec';
     case 'other':
       return a.k === 'other';
     default:
@@ -246,6 +262,16 @@ function assignable(a: T, p: T): boolean {
 }
 
 const MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+
+const elemOf = (t: T): T => (t.k === 'list' ? t.elem : DYN);
+/** Result types of vmaudit's own list functions (src/engine/cel.ts), generic in their element type as cel-go's `list(A)`. */
+const GENERIC: Record<string, (args: T[]) => T> = {
+  some: ([a]) => ({ k: 'list', elem: a.k === 'null' ? { k: 'never' } : ({ ...a, nullable: undefined } as T) }),
+  flatten: ([a]) => ({ k: 'list', elem: ((e) => (e.k === 'list' ? e.elem : e.k === 'union' || e.k === 'dyn' ? DYN : e))(elemOf(a)) }),
+  intersect: ([a]) => ({ k: 'list', elem: elemOf(a) }),
+  difference: ([a]) => ({ k: 'list', elem: elemOf(a) }),
+  dupes: ([a]) => ({ k: 'list', elem: elemOf(a) }),
+};
 
 class Checker {
   private readonly scopes: Map<string, T>[] = [];
@@ -277,17 +303,24 @@ class Checker {
   select(n: Node, on: T, field: string): T {
     switch (on.k) {
       case 'dyn':
+      case 'never':
         return DYN;
       case 'map':
         return on.value;
+      case 'rec': {
+        const t = on.fields.get(field);
+        if (t) return t;
+        const near = [...on.fields.keys()].filter((x) => distance(x.toLowerCase(), field.toLowerCase()) <= 2);
+        return this.fail(n, `undefined field '${field}' of the map literal ${typeName(on)}${near.length ? ` (did you mean '${near.join("', '")}'?)` : ''}`);
+      }
       case 'union': {
-        const ok = on.of.filter((o) => o.k === 'dyn' || o.k === 'map' || (o.k === 'obj' && fieldsOf(o)?.[field]));
+        const ok = on.of.filter((o) => o.k === 'dyn' || o.k === 'map' || (o.k === 'obj' && fieldsOf(o)?.[field]) || (o.k === 'rec' && o.fields.has(field)));
         if (!ok.length) this.fail(n, `undefined field '${field}' (${typeName(on)})`);
         return union(ok.map((o) => this.select(n, o, field)));
       }
       case 'obj': {
         const f = fieldsOf(on)?.[field];
-        if (f) return typeOf(f, on.doc);
+        if (f) return typeOf(f, on.doc, `${on.name}.${field}`);
         const ap = on.node.additionalProperties;
         if (ap && typeof ap === 'object') return typeOf(ap, on.doc);
         if (ap === true) return DYN;
@@ -328,20 +361,18 @@ class Checker {
           return o.elem;
         }
         if (o.k === 'map') return o.value;
-        if (o.k === 'obj') return idx.op === 'value' && typeof idx.args === 'string' ? this.select(n, o, idx.args) : DYN;
-        if (o.k === 'dyn' || o.k === 'union') return DYN;
+        if (o.k === 'obj' || o.k === 'rec') return idx.op === 'value' && typeof idx.args === 'string' ? this.select(n, o, idx.args) : o.k === 'rec' ? union([...o.fields.values()]) : DYN;
+        if (o.k === 'dyn' || o.k === 'never' || o.k === 'union') return DYN;
         return this.fail(n, `type '${typeName(o)}' cannot be indexed`);
       }
       case 'list': {
         const items = (n.args as Node[]).map((x) => this.check(x));
-        return { k: 'list', elem: items.length ? union(items) : DYN };
+        return { k: 'list', elem: union(items) };
       }
       case 'map': {
-        for (const [k, v] of n.args as [Node, Node][]) {
-          this.check(k);
-          this.check(v);
-        }
-        return { k: 'map', value: DYN };
+        const entries = (n.args as [Node, Node][]).map(([k, v]) => [k, this.check(k), this.check(v)] as const);
+        if (entries.length && entries.every(([k]) => k.op === 'value' && typeof k.args === 'string')) return { k: 'rec', fields: new Map(entries.map(([k, , v]) => [k.args as string, v])) };
+        return { k: 'map', value: entries.length ? union(entries.map(([, , v]) => v)) : DYN };
       }
       case '?:': {
         const [c, x, y] = n.args as [Node, Node, Node];
@@ -380,13 +411,13 @@ class Checker {
     const [x, y] = n.args as [Node, Node];
     const a = this.check(x);
     const b = this.check(y);
-    const known = (t: T) => t.k !== 'dyn' && t.k !== 'null' && t.k !== 'union' && t.k !== 'other';
+    const known = (t: T) => !['dyn', 'never', 'null', 'union', 'other'].includes(t.k);
     const mismatch = () => this.fail(n, `no matching overload for '_${n.op}_' applied to '(${typeName(a)}, ${typeName(b)})'`);
     switch (n.op) {
       case '==':
       case '!=':
         // Values of different kinds are never equal: almost always a misread field (a port kept as a string).
-        if (known(a) && known(b) && !(a.k === b.k || (a.k === 'obj' && b.k === 'map') || (a.k === 'map' && b.k === 'obj'))) mismatch();
+        if (known(a) && known(b) && !(a.k === b.k || (['obj', 'map', 'rec'].includes(a.k) && ['obj', 'map', 'rec'].includes(b.k)))) mismatch();
         return { k: 'bool' };
       case '<':
       case '<=':
@@ -407,7 +438,7 @@ class Checker {
       case 'in':
         if (b.k === 'list') {
           if (known(a) && known(b.elem) && !assignable(a, b.elem)) mismatch();
-        } else if (!['map', 'obj', 'dyn', 'union'].includes(b.k)) mismatch();
+        } else if (!['map', 'obj', 'rec', 'dyn', 'union'].includes(b.k)) mismatch();
         return { k: 'bool' };
       default:
         return DYN;
@@ -437,7 +468,7 @@ class Checker {
     }
     const r = this.check(recv);
     if (MACROS.has(name) && args.length >= 2 && args[0].op === 'id') {
-      const elem: T = r.k === 'list' ? r.elem : r.k === 'map' || r.k === 'obj' ? { k: 'string' } : r.k === 'dyn' || r.k === 'union' ? DYN : this.fail(n, `${name}() needs a list or map, not ${typeName(r)}`);
+      const elem: T = r.k === 'list' ? r.elem : r.k === 'map' || r.k === 'obj' || r.k === 'rec' ? { k: 'string' } : r.k === 'dyn' || r.k === 'never' || r.k === 'union' ? DYN : this.fail(n, `${name}() needs a list or map, not ${typeName(r)}`);
       return this.withVar(args[0].args as string, elem, () => {
         if (name === 'map') {
           if (args.length === 3) this.expectBool(args[1], this.check(args[1]), 'the filter of map()');
@@ -461,7 +492,7 @@ class Checker {
       const sig = `${recv ? `${typeName(recv)}.` : ''}${name}(${args.map(typeName).join(', ')})`;
       return this.fail(n, `found no matching overload for '${sig}'`);
     }
-    return union(ok.map((o) => sigType(o.ret)));
+    return GENERIC[name]?.(args) ?? union(ok.map((o) => sigType(o.ret)));
   }
 }
 

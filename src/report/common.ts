@@ -117,10 +117,16 @@ export function remediationOf(rule: Rule, f?: Finding): Rule['remediation'] {
   return { text: r.text, ...(s ? { snippet: { ...s, content: r.snippet ?? s.content } } : {}) };
 }
 
+/** One reference as text: `ACME-SEC 4.2: title` for a standard's requirement, else its title. */
+export function referenceText(r: NonNullable<Rule['references']>[number]): string {
+  const std = r.standard ? `${r.standard}${r.id ? ` ${r.id}` : ''}` : '';
+  return std && r.title ? `${std}: ${r.title}` : std || r.title || r.url || '';
+}
+
 /** Markdown help for a rule: used by `rules show`, docs/rules/*.md and SARIF help.markdown. */
 export function ruleMarkdown(rule: Rule): string {
   const lines = [`# ${rule.id}: ${rule.title}`, ''];
-  lines.push(`**Severity:** ${rule.severity} · **Area:** ${rule.area} · **Scope:** ${rule.scope} · **Guide:** ${rule.guide.join(', ')}`, '');
+  lines.push(`**Severity:** ${rule.severity} · **Area:** ${rule.area} · **Scope:** ${rule.scope} · **Guide:** ${rule.guide?.join(', ') ?? 'none (see References)'}`, '');
   lines.push('## Why', '', rule.rationale.trim(), '');
   if (rule['guide-erratum']) lines.push('## Where the guide is wrong', '', rule['guide-erratum'].trim(), '');
   if (rule.platform) {
@@ -139,7 +145,7 @@ export function ruleMarkdown(rule: Rule): string {
   if (/\{\{[\s\S]+?\}\}/.test(`${rule.remediation.text}${s?.content ?? ''}`)) lines.push('Each finding fills in the `{{ … }}` parts (CEL, as in the message) with its own values.', '');
   if (rule.references?.length) {
     lines.push('## References', '');
-    for (const r of rule.references) lines.push(r.url ? `- [${r.title}](${r.url})` : `- ${r.title}`);
+    for (const r of rule.references) lines.push(r.url ? `- [${referenceText(r)}](${r.url})` : `- ${referenceText(r)}`);
     lines.push('');
   }
   return lines.join('\n');

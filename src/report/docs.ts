@@ -46,7 +46,7 @@ export function ruleDocIndex(rules: readonly Rule[]): string {
     const rs = rules.filter((r) => r.scope === scope).sort((a, b) => cmp(a.id, b.id));
     if (!rs.length) continue;
     out.push(`## ${scope[0].toUpperCase()}${scope.slice(1)} rules`, '', '| id | severity | area | title | guide section |', '| --- | --- | --- | --- | --- |');
-    for (const r of rs) out.push(`| [${r.id}](${r.id}.md) | ${r.severity} | ${r.area} | ${r.title.replace(/\|/g, '\\|')} | ${r.guide.join(', ')} |`);
+    for (const r of rs) out.push(`| [${r.id}](${r.id}.md) | ${r.severity} | ${r.area} | ${r.title.replace(/\|/g, '\\|')} | ${(r.guide ?? []).join(', ')} |`);
     out.push('');
   }
   return out.join('\n');

@@ -73,6 +73,8 @@ export function toJsonReport(ctx: ReportContext): object {
         // The rule's own severity when the policy changed it (text/HTML/Markdown show "high (rule: medium)").
         ...((orig) => (orig ? { originalSeverity: orig } : {}))(ruleSeverityIfOverridden(f, rule)),
         area: rule?.area ?? null,
+        // The standards' requirements the rule implements (references with `standard:`), when it names some.
+        ...((s) => (s?.length ? { standards: s } : {}))(rule?.references?.filter((r) => r.standard)),
         message: f.message,
         target: f.target,
         location: f.location,

@@ -141,7 +141,10 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   const props: Sarif.PropertyBag = { tags, precision: 'high', 'problem.severity': SARIF_LEVEL[rule.severity] === 'note' ? 'recommendation' : SARIF_LEVEL[rule.severity] };
   const sev = SECURITY_SEVERITY[rule.severity];
   if (rule.area === 'security' && sev) props['security-severity'] = sev;
-  props.guide = rule.guide;
+  if (rule.guide) props.guide = rule.guide;
+  // Requirements of standards the rule implements (an organisation's own: `{ standard: 'ACME-SEC', id: '4.2', url }`).
+  const standards = rule.references?.filter((r) => r.standard);
+  if (standards?.length) props.standards = standards;
   return {
     id: rule.id,
     name: pascalName(rule.title),

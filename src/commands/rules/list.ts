@@ -33,11 +33,11 @@ export default class RulesList extends Command {
       .filter((r) => (!flags.scope || r.scope === flags.scope) && (!flags.area || r.area === flags.area))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
     if (flags.json) {
-      process.stdout.write(JSON.stringify(shown.map((r) => ({ id: r.id, title: r.title, severity: r.severity, area: r.area, scope: r.scope, guide: r.guide, tags: r.tags ?? [], optIn: r['opt-in'] === true, fix: fixability(r) })), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(shown.map((r) => ({ id: r.id, title: r.title, severity: r.severity, area: r.area, scope: r.scope, guide: r.guide ?? [], tags: r.tags ?? [], optIn: r['opt-in'] === true, fix: fixability(r) })), null, 2) + '\n');
     } else {
       const w = Math.max(...shown.map((r) => r.id.length), 2);
       process.stdout.write(`${'ID'.padEnd(w)}  ${'SEVERITY'.padEnd(8)}  ${'SCOPE'.padEnd(6)}  ${'GUIDE SECTION'.padEnd(38)}  TITLE\n`);
-      for (const r of shown) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.scope.padEnd(6)}  ${r.guide.join(', ').padEnd(38)}  ${r.title}${r['opt-in'] ? ' (opt-in)' : ''}${FIX_MARK[fixability(r)]}\n`);
+      for (const r of shown) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.scope.padEnd(6)}  ${(r.guide ?? []).join(', ').padEnd(38)}  ${r.title}${r['opt-in'] ? ' (opt-in)' : ''}${FIX_MARK[fixability(r)]}\n`);
       const optIn = shown.filter((r) => r['opt-in']).length;
       process.stdout.write(`[auto-fix]: \`vmaudit fix domain\` applies the fix; [fix: choice]: the fix needs the operator's decision (reported)\n`);
       process.stdout.write(`${shown.length} rules${optIn ? ` (${optIn} opt-in: run only when a policy names them, e.g. --policy strict)` : ''}\n`);
