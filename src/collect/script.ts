@@ -103,6 +103,8 @@ _SLF=; _SLL=; _KL=; _HL=; _TL=; _LC=
 
 # _to SECS CMD...: run CMD with a time limit when coreutils timeout exists
 _to() { _ts=\$1; shift; if [ "\$_TO" = 1 ]; then timeout -k 2 "\$_ts" "\$@"; else "\$@"; fi; }
+# _b TEXT, script v1's per-record base64, is gone: since v2 the whole stream goes through one base64 process.
+# (This line marks the end of the definition of _to for tests that run code under it before the collection.)
 # _q S: _qr is S as one single-quoted sh word
 _q() {
   _qs=\$1; _qr=
