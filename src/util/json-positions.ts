@@ -5,7 +5,7 @@
  * exactly what the native parser gives (`__proto__` keys included); jsonc-parser only supplies offsets.
  * Pure; never throws on bad input.
  */
-import { ParseErrorCode, visit, type JSONPath } from 'jsonc-parser';
+import { printParseErrorCode, visit, type JSONPath, type ParseErrorCode } from 'jsonc-parser';
 
 /** Deeper nesting is refused (jsonc-parser recurses; a hostile input must not overflow the stack). */
 export const MAX_JSON_DEPTH = 256;
@@ -66,32 +66,34 @@ interface State {
   rootDone: boolean;
 }
 
-function describe(text: string, code: ParseErrorCode, offset: number, st: State): JsonSyntaxError {
+function describe(text: string, errorCode: ParseErrorCode, offset: number, st: State): JsonSyntaxError {
+  // by name: ParseErrorCode is a const enum, which isolatedModules builds cannot read
+  const code = printParseErrorCode(errorCode);
   const atEnd = offset >= text.length;
   if (!atEnd && st.rootDone && st.container === undefined) return { offset, message: 'unexpected data after the JSON value' };
-  if (!atEnd && st.expectingName && text[offset] !== '"' && code !== ParseErrorCode.InvalidCommentToken) return { offset, message: 'expected a property name in double quotes' };
+  if (!atEnd && st.expectingName && text[offset] !== '"' && code !== 'InvalidCommentToken') return { offset, message: 'expected a property name in double quotes' };
   const found = () => (atEnd ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[offset]).replace(/^"|"$/g, "'")}`);
   switch (code) {
-    case ParseErrorCode.UnexpectedEndOfString:
-    case ParseErrorCode.InvalidCharacter:
-    case ParseErrorCode.InvalidEscapeCharacter:
-    case ParseErrorCode.InvalidUnicode:
+    case 'UnexpectedEndOfString':
+    case 'InvalidCharacter':
+    case 'InvalidEscapeCharacter':
+    case 'InvalidUnicode':
       return badInString(text, offset);
-    case ParseErrorCode.PropertyNameExpected:
+    case 'PropertyNameExpected':
       return { offset, message: atEnd ? 'unexpected end of input' : 'expected a property name in double quotes' };
-    case ParseErrorCode.ColonExpected:
+    case 'ColonExpected':
       return { offset, message: atEnd ? 'unexpected end of input' : "expected ':' after a property name" };
-    case ParseErrorCode.CommaExpected:
-    case ParseErrorCode.CloseBraceExpected:
-    case ParseErrorCode.CloseBracketExpected:
+    case 'CommaExpected':
+    case 'CloseBraceExpected':
+    case 'CloseBracketExpected':
       return { offset, message: atEnd ? 'unexpected end of input' : st.container === '[' ? "expected ',' or ']'" : "expected ',' or '}'" };
-    case ParseErrorCode.EndOfFileExpected:
+    case 'EndOfFileExpected':
       return { offset, message: 'unexpected data after the JSON value' };
-    case ParseErrorCode.InvalidCommentToken:
-    case ParseErrorCode.UnexpectedEndOfComment:
+    case 'InvalidCommentToken':
+    case 'UnexpectedEndOfComment':
       return { offset, message: 'comments are not allowed in JSON' };
-    case ParseErrorCode.InvalidNumberFormat:
-    case ParseErrorCode.UnexpectedEndOfNumber:
+    case 'InvalidNumberFormat':
+    case 'UnexpectedEndOfNumber':
       return { offset, message: atEnd ? 'unexpected end of input' : 'invalid number' };
     default:
       return { offset, message: found() };
