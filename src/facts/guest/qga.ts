@@ -2,12 +2,12 @@
  * qemu-guest-agent RPC filtering: what the agent really blocks, computed the way qemu-ga computes it
  * (qga/main.c `config_load`, `config_parse`, `initialize_agent` / `ga_apply_command_filters`):
  *
- * - argv is parsed with glibc getopt_long (permuting, abbreviated long options, `--` ends options);
+ * - argv is parsed with glibc getopt_long (src/facts/common/getopt.ts: permuting, abbreviated long options, `--` ends options);
  *   `--blacklist=a b` in a systemd ExecStart= is two words, so only `a` is blocked and `b` is a stray
  *   positional argument that qemu-ga silently ignores [verified with qemu-ga 7.2].
  * - `-b/--block-rpcs` (7.2+; `--blacklist` deprecated in 7.2, removed in 9.1), `-a/--allow-rpcs` (8.1+),
  *   `-c/--config` (9.1+, otherwise only `QGA_CONF`), lists are split on `,` only, items compared exactly.
- * - The config file is a GLib key file; keys are read from `[general]` only: `block-rpcs` (7.2+), legacy
+ * - The config file is a GLib key file (src/facts/common/keyfile.ts); keys are read from `[general]` only: `block-rpcs` (7.2+), legacy
  *   `blacklist` (which, in 7.2–9.0, replaces `block-rpcs` when present; ignored from 9.1), `allow-rpcs` (8.1+).
  *   Config lists come first, argv lists are appended (lists accumulate).
  * - Effective state: allow-list present → everything not on it is disabled; then every block-list entry is
@@ -18,6 +18,8 @@
  * All results are plain JSON (rules read them via CEL).
  */
 import type { SourceLocation } from '../../util/location';
+import { getoptLong, type OptSpec as GetoptSpec } from '../common/getopt';
+import { keyFileGet, keyFileUnescape, parseKeyFile, type KeyFileEntry } from '../common/keyfile';
 import type { Problem } from '../../util/problem';
 import type { ParseResult } from '../common/envfile';
 import type { EnvFile } from '../common/envfile';
@@ -71,17 +73,11 @@ export function parseProcCmdline(raw: string, file: string): QgaArg[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// getopt_long
+// qemu-ga's option table for getopt_long (src/facts/common/getopt.ts)
 
 type OptId = 'help' | 'version' | 'dump-conf' | 'logfile' | 'pidfile' | 'fsfreeze-hook' | 'verbose' | 'method' | 'path' | 'daemonize' | 'block' | 'allow' | 'statedir' | 'retry-path' | 'config';
 
-interface OptSpec {
-  id: OptId;
-  short: string;
-  longs: string[];
-  /** 0 none, 1 required, 2 optional (attached only). */
-  arg: 0 | 1 | 2;
-}
+type OptSpec = GetoptSpec<OptId>;
 
 function optionTable(v: QgaVersion | undefined): OptSpec[] {
   const known = v !== undefined;
@@ -109,193 +105,6 @@ function optionTable(v: QgaVersion | undefined): OptSpec[] {
   if (ge81) t.push({ id: 'allow', short: 'a', longs: ['allow-rpcs'], arg: 1 });
   if (ge91 || !known) t.push({ id: 'config', short: 'c', longs: ['config'], arg: 1 });
   return t;
-}
-
-export interface ParsedOption {
-  id: OptId;
-  /** As written: `-b`, `--blacklist`, `--bl` (abbreviation). */
-  spelled: string;
-  /** The full long name matched, if given as a long option. */
-  longName?: string;
-  value?: string;
-  /** Word holding the option, and the word holding its value (may be the same). */
-  arg: QgaArg;
-  valueArg?: QgaArg;
-}
-
-export interface GetoptResult {
-  options: ParsedOption[];
-  positional: QgaArg[];
-  /** getopt's own diagnostics; qemu-ga exits 1 ("Unknown option") on the first. */
-  errors: { message: string; arg: QgaArg }[];
-}
-
-/** glibc getopt_long over argv[1..] (argv[0] is the program). */
-export function getoptLong(argv: readonly QgaArg[], table: OptSpec[], posixlyCorrect = false): GetoptResult {
-  const res: GetoptResult = { options: [], positional: [], errors: [] };
-  const byShort = new Map(table.map((o) => [o.short, o]));
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    const s = a.value;
-    if (s === '--') {
-      res.positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (s.startsWith('--')) {
-      const body = s.slice(2);
-      const eq = body.indexOf('=');
-      const name = eq === -1 ? body : body.slice(0, eq);
-      let match: { spec: OptSpec; long: string } | undefined;
-      const cands: { spec: OptSpec; long: string }[] = [];
-      for (const spec of table)
-        for (const l of spec.longs) {
-          if (l === name) match = match ?? { spec, long: l };
-          else if (l.startsWith(name)) cands.push({ spec, long: l });
-        }
-      if (!match) {
-        if (cands.length === 0) {
-          res.errors.push({ message: `unrecognized option '${s}'`, arg: a });
-          continue;
-        }
-        const first = cands[0];
-        if (cands.some((c) => c.spec.id !== first.spec.id || c.spec.arg !== first.spec.arg)) {
-          res.errors.push({ message: `option '${s}' is ambiguous; possibilities: ${cands.map((c) => '--' + c.long).join(' ')}`, arg: a });
-          continue;
-        }
-        match = first;
-      }
-      const { spec, long } = match;
-      const opt: ParsedOption = { id: spec.id, spelled: '--' + name, longName: long, arg: a };
-      if (spec.arg === 0) {
-        if (eq !== -1) {
-          res.errors.push({ message: `option '--${long}' doesn't allow an argument`, arg: a });
-          continue;
-        }
-      } else if (eq !== -1) {
-        opt.value = body.slice(eq + 1);
-        opt.valueArg = a;
-      } else if (spec.arg === 1) {
-        if (i + 1 >= argv.length) {
-          res.errors.push({ message: `option '--${long}' requires an argument`, arg: a });
-          continue;
-        }
-        i++;
-        opt.value = argv[i].value;
-        opt.valueArg = argv[i];
-      }
-      res.options.push(opt);
-      continue;
-    }
-    if (s.startsWith('-') && s.length > 1) {
-      for (let j = 1; j < s.length; j++) {
-        const spec = byShort.get(s[j]);
-        if (!spec) {
-          res.errors.push({ message: `invalid option -- '${s[j]}'`, arg: a });
-          continue;
-        }
-        const opt: ParsedOption = { id: spec.id, spelled: '-' + s[j], arg: a };
-        if (spec.arg === 0) {
-          res.options.push(opt);
-          continue;
-        }
-        const rest = s.slice(j + 1);
-        if (rest !== '') {
-          opt.value = rest;
-          opt.valueArg = a;
-        } else if (spec.arg === 1) {
-          if (i + 1 >= argv.length) {
-            res.errors.push({ message: `option requires an argument -- '${s[j]}'`, arg: a });
-            break;
-          }
-          i++;
-          opt.value = argv[i].value;
-          opt.valueArg = argv[i];
-        }
-        res.options.push(opt);
-        break;
-      }
-      continue;
-    }
-    res.positional.push(a);
-    if (posixlyCorrect) {
-      res.positional.push(...argv.slice(i + 1));
-      break;
-    }
-  }
-  return res;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// GLib key file (only what qemu-ga needs).
-
-export interface KeyFileEntry {
-  group: string;
-  key: string;
-  /** Raw value text (leading whitespace removed, trailing kept, escapes not processed). */
-  raw: string;
-  location: SourceLocation;
-}
-
-export interface KeyFile {
-  file: string;
-  entries: KeyFileEntry[];
-  /** GLib's load error: the agent exits 1 with `error loading configuration from path`. */
-  loadError?: { message: string; location: SourceLocation };
-}
-
-/** g_key_file_load_from_file as far as qemu-ga observes it [verified with qemu-ga 7.2 / GLib 2.74]. */
-export function parseKeyFile(text: string, file: string): KeyFile {
-  const entries: KeyFileEntry[] = [];
-  const lines = text.split('\n');
-  let group: string | undefined;
-  for (let n = 0; n < lines.length; n++) {
-    let line = lines[n];
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    let s = 0;
-    while (s < line.length && /\s/.test(line[s])) s++;
-    const body = line.slice(s);
-    const location: SourceLocation = { file, line: n + 1, column: s + 1 };
-    if (body === '' || body.startsWith('#')) continue;
-    if (body.startsWith('[')) {
-      const close = body.indexOf(']');
-      if (close !== -1 && body.slice(close + 1).trim() === '') {
-        const name = body.slice(1, close);
-        if (name === '' || /[[\]\x00-\x1f]/.test(name)) return { file, entries, loadError: { message: `Invalid group name: ${name}`, location } };
-        group = name;
-        continue;
-      }
-    }
-    const eq = body.indexOf('=');
-    if (eq <= 0) return { file, entries, loadError: { message: `Key file contains line “${body}” which is not a key-value pair, group, or comment`, location } };
-    if (group === undefined) return { file, entries, loadError: { message: 'Key file does not start with a group', location } };
-    const key = body.slice(0, eq).replace(/\s+$/, '');
-    let v = eq + 1;
-    while (v < body.length && /\s/.test(body[v])) v++;
-    entries.push({ group, key, raw: body.slice(v), location });
-  }
-  return { file, entries };
-}
-
-/** g_key_file_get_string's unescaping: `\s \n \t \r \\` only; anything else makes the value invalid. */
-export function keyFileUnescape(raw: string): string | undefined {
-  let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] !== '\\') {
-      out += raw[i];
-      continue;
-    }
-    const c = raw[++i];
-    const m: Record<string, string> = { s: ' ', n: '\n', t: '\t', r: '\r', '\\': '\\' };
-    if (c === undefined || !(c in m)) return undefined;
-    out += m[c];
-  }
-  return out;
-}
-
-function keyFileGet(kf: KeyFile, key: string): KeyFileEntry | undefined {
-  let last: KeyFileEntry | undefined;
-  for (const e of kf.entries) if (e.group === 'general' && e.key === key) last = e;
-  return last;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -444,7 +253,7 @@ export function analyzeQgaFilter(input: QgaFilterInput): QgaFilterAnalysis {
         problems.push({ code: 'qga.config-no-general', level: 'warning', message: 'the config file has no [general] group (group names are case-sensitive): qemu-ga ignores all of its keys', location: kf.entries[0].location });
       }
       const readString = (key: string): { value: string; entry: KeyFileEntry } | undefined => {
-        const e = keyFileGet(kf, key);
+        const e = keyFileGet(kf, 'general', key);
         if (!e) return undefined;
         const value = keyFileUnescape(e.raw);
         if (value === undefined) {
@@ -460,39 +269,39 @@ export function analyzeQgaFilter(input: QgaFilterInput): QgaFilterAnalysis {
         return { value, entry: e };
       };
       for (const b of ['daemon', 'verbose', 'retry-path']) {
-        const e = keyFileGet(kf, b);
+        const e = keyFileGet(kf, 'general', b);
         if (e && !/^(true|false|1|0)\s*$/.test(e.raw)) {
           problems.push({ code: 'qga.config-invalid-value', level: 'error', message: `key '${b}' is not a boolean (true/false/1/0); qemu-ga exits`, location: e.location });
           exit(`config key ${b} invalid`);
         }
       }
       for (const s of ['method', 'path', 'logfile', 'pidfile', 'fsfreeze-hook', 'statedir']) readString(s);
-      const hasBlacklist = keyFileGet(kf, 'blacklist') !== undefined;
-      const hasBlockRpcs = keyFileGet(kf, 'block-rpcs') !== undefined;
+      const hasBlacklist = keyFileGet(kf, 'general', 'blacklist') !== undefined;
+      const hasBlockRpcs = keyFileGet(kf, 'general', 'block-rpcs') !== undefined;
       let blockKey: string | undefined;
       if (ge72 === false) {
         blockKey = 'blacklist';
-        if (hasBlockRpcs) problems.push({ code: 'qga.config-key-unsupported', level: 'warning', message: `qemu-ga ${v?.text} does not know 'block-rpcs' (7.2+): the key is ignored`, location: keyFileGet(kf, 'block-rpcs')?.location });
+        if (hasBlockRpcs) problems.push({ code: 'qga.config-key-unsupported', level: 'warning', message: `qemu-ga ${v?.text} does not know 'block-rpcs' (7.2+): the key is ignored`, location: keyFileGet(kf, 'general', 'block-rpcs')?.location });
       } else if (ge91 === true) {
         blockKey = 'block-rpcs';
-        if (hasBlacklist) problems.push({ code: 'qga.config-key-removed', level: 'warning', message: `the 'blacklist' key was removed in qemu-ga 9.1 and is ignored: nothing in it is blocked; use 'block-rpcs'`, location: keyFileGet(kf, 'blacklist')?.location });
+        if (hasBlacklist) problems.push({ code: 'qga.config-key-removed', level: 'warning', message: `the 'blacklist' key was removed in qemu-ga 9.1 and is ignored: nothing in it is blocked; use 'block-rpcs'`, location: keyFileGet(kf, 'general', 'blacklist')?.location });
       } else {
         blockKey = hasBlacklist ? 'blacklist' : 'block-rpcs';
         if (hasBlacklist) {
-          problems.push({ code: 'qga.config-key-deprecated', level: 'warning', message: `the 'blacklist' key is deprecated since qemu-ga 7.2 and ignored from 9.1; rename it to 'block-rpcs'`, location: keyFileGet(kf, 'blacklist')?.location });
-          if (hasBlockRpcs) problems.push({ code: 'qga.config-blacklist-shadows', level: 'warning', message: `'blacklist' is present, so qemu-ga ignores 'block-rpcs' in the same file`, location: keyFileGet(kf, 'block-rpcs')?.location });
+          problems.push({ code: 'qga.config-key-deprecated', level: 'warning', message: `the 'blacklist' key is deprecated since qemu-ga 7.2 and ignored from 9.1; rename it to 'block-rpcs'`, location: keyFileGet(kf, 'general', 'blacklist')?.location });
+          if (hasBlockRpcs) problems.push({ code: 'qga.config-blacklist-shadows', level: 'warning', message: `'blacklist' is present, so qemu-ga ignores 'block-rpcs' in the same file`, location: keyFileGet(kf, 'general', 'block-rpcs')?.location });
         }
       }
       const bl = readString(blockKey);
       if (bl) addItems(bl.value, 'block', 'config', blockKey, undefined, bl.entry.location);
-      const allowEntry = keyFileGet(kf, 'allow-rpcs');
+      const allowEntry = keyFileGet(kf, 'general', 'allow-rpcs');
       if (allowEntry) {
         if (ge81 === false) {
           problems.push({ code: 'qga.config-key-unsupported', level: 'warning', message: `qemu-ga ${v?.text} does not know 'allow-rpcs' (8.1+): the key is ignored`, location: allowEntry.location });
         } else {
           const al = readString('allow-rpcs');
           if (al) addItems(al.value, 'allow', 'config', 'allow-rpcs', undefined, al.entry.location);
-          if (ge81 === true && ge91 === false && keyFileGet(kf, blockKey)) {
+          if (ge81 === true && ge91 === false && keyFileGet(kf, 'general', blockKey)) {
             problems.push({ code: 'qga.block-and-allow', level: 'error', message: 'qemu-ga 8.1–9.0 refuses a config file with both a block list and allow-rpcs ("wrong config")', location: allowEntry.location });
             exit('config has both block and allow lists');
           }

@@ -4,11 +4,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeWithOracles } from '../../helpers/oracle';
+import { getoptLong } from '../../../src/facts/common/getopt';
+import { parseKeyFile } from '../../../src/facts/common/keyfile';
 import {
   analyzeQgaFilter,
-  getoptLong,
   parseGuestInfo,
-  parseKeyFile,
   parseProcCmdline,
   qgaSysconfigVars,
   QGA_72_RPCS,
