@@ -1,5 +1,5 @@
 import { isLoopback } from './derived-sec';
-import type { Located } from './model';
+import type { Located } from '../common/facts';
 import type {
   DeviceSecurityFacts,
   DiskAccessFacts,

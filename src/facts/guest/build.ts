@@ -10,6 +10,7 @@ import { resolveServiceExecStart, SYSTEM_UNIT_PATH, type ArgWord, type EnvVar, t
 import { parseCpuset } from '../cpuset';
 import { parseKernelCmdline } from '../common/cmdline';
 import { at, commandFile, commandReason, fileReason, okStdout, okText } from '../common/evidence';
+import { problemFact as commonProblemFact } from '../common/facts';
 import { CPUIDLE_DIR, HALTPOLL_PARAM_DIR, kernelBool, parseCpuidle } from './cpuidle';
 import { parseKernelConfig, parsePvSpinDmesg } from './pvspin';
 import {
@@ -58,10 +59,7 @@ export const TPM_PCR_BANK_DIRS = ['sha1', 'sha256', 'sha384', 'sha512'];
 
 const locKey = (l: SourceLocation | undefined | null): string => (l ? `${l.file}:${l.line}` : 'unknown');
 
-function problemFact(p: Problem, fallback: SourceLocation): ProblemFact {
-  const loc = p.location ?? fallback;
-  return { code: p.code, level: p.level, message: p.message, loc, key: `${p.code}@${locKey(loc)}` };
-}
+const problemFact = (p: Problem, fallback: SourceLocation): ProblemFact => commonProblemFact(p, fallback, { keyColumn: false });
 
 function dedupeProblems(ps: ProblemFact[]): ProblemFact[] {
   const seen = new Set<string>();

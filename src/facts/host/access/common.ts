@@ -1,5 +1,6 @@
 import type { EvidenceBundle, FileEvidence } from '../../../collect/evidence';
 import { at, okText } from '../../common/evidence';
+import { problemFact as commonProblemFact } from '../../common/facts';
 import type { UnitSources } from '../../common/systemd';
 import type { Problem } from '../../../util/problem';
 import type { ProblemFact, StatFacts } from '../model-access';
@@ -9,9 +10,10 @@ import type { ProblemFact, StatFacts } from '../model-access';
 /** Present but not usable as a whole: refused, failed, or larger than the evidence limit (only a truncated copy). */
 export const unreadable = (f: { state: string }): boolean => f.state === 'denied' || f.state === 'error' || f.state === 'too-large';
 
+/** common/facts.ts problemFact plus the file it is in (host access problems carry `file`). */
 export function problemFact(p: Problem, fallbackFile: string): ProblemFact {
-  const loc = p.location ?? at(fallbackFile);
-  return { code: p.code, level: p.level, message: p.message, file: loc.file, loc, key: `${p.code}@${loc.file}:${loc.line}:${loc.column}` };
+  const f = commonProblemFact(p, at(fallbackFile));
+  return { code: f.code, level: f.level, message: f.message, file: f.loc.file, loc: f.loc, key: f.key };
 }
 
 const oct = (m: number): string => '0' + m.toString(8).padStart(3, '0');

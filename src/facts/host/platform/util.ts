@@ -3,6 +3,7 @@ import type { SourceLocation } from '../../../util/location';
 import type { Problem } from '../../../util/problem';
 import { parseKernelBool, type CmdlineParam } from '../../common/cmdline';
 import { at } from '../../common/evidence';
+import { problemFact } from '../../common/facts';
 import type { CmdlineParamFact, PlatformProblemFact, SysfsValueFact } from '../model-platform';
 
 /** Shared plumbing of the platform fact builders: evidence listings, sysfs values, problems. */
@@ -33,11 +34,10 @@ export class ProblemSink {
   private readonly seen = new Set<string>();
 
   add(p: Problem, fallback: SourceLocation): void {
-    const loc = p.location ?? fallback;
-    const key = `${p.code}@${loc.file}:${loc.line}:${loc.column}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.list.push({ code: p.code, level: p.level, message: p.message, loc, key });
+    const f = problemFact(p, fallback);
+    if (this.seen.has(f.key)) return;
+    this.seen.add(f.key);
+    this.list.push(f);
   }
 
   addAll(ps: readonly Problem[], fallback: SourceLocation): void {
