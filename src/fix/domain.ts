@@ -4,7 +4,7 @@ import { domainFileRules, scanDomainInput } from '../engine/scan-domains';
 import { ScanAccumulator, type RuleSelection } from '../engine/scan';
 import { decodeXmlBytes, MAX_XML_BYTES } from '../facts/xml';
 import { readRegularFile } from '../util/read-input';
-import { applyEdits, computeEdit, type TextEdit } from './edit';
+import { applyEdits, planEdits, type TextEdit } from './edit';
 
 /** A finding left after fixing, and why it was not fixed. */
 export interface Remaining {
@@ -25,6 +25,8 @@ export interface DomainFix {
   /** The corrected text; undefined when nothing was changed (or the fix was refused: see `error`). */
   fixedText?: string;
   applied: TextEdit[];
+  /** Every finding of the original text that the fixed text no longer has (by an edit, a merged edit or a later round). */
+  fixed?: { ruleId: string; subject: string; line: number | null }[];
   remaining: Remaining[];
   /** Why the file was not fixed at all (unreadable, not a domain, a fix that did not verify). */
   error?: string;
@@ -36,40 +38,63 @@ function scanText(file: string, text: string, rules: readonly Rule[], selection:
   return acc.result();
 }
 
+const MAX_ROUNDS = 5;
+
 /**
  * Fixes one domain document's text: every finding whose rule has an automatic fix gets its edit (computed from the
  * finding and the text), the edits are applied by offset into the original text (nothing is re-serialised), and the
  * result is scanned again with the same rules: it must parse, every fixed finding must be gone and no finding may
  * be new; otherwise nothing is changed and `error` says why. Pure (no I/O).
+ *
+ * Fixes that touch the same text are merged when they compose (planEdits); the others are sequenced: they are
+ * computed again, from the rescan of the text the first round produced, in a further round (up to MAX_ROUNDS). The
+ * result is checked against the original: every fixed finding gone, none new.
  */
 export function fixDomainText(file: string, text: string, rules: readonly Rule[], selection: RuleSelection): DomainFix {
   const before = scanText(file, text, rules, selection);
   // A document that yields no domain (a scan error, or the one fatal DOM-XML-001 finding that reports it): not fixed.
   const unparsed = [...before.errors.map((e) => e.message), ...before.findings.filter((f) => f.fatal).map((f) => `${f.location?.file ?? file}:${f.location?.line ?? 1}:${f.location?.column ?? 1}: ${f.message}`)];
   if (unparsed.length) return { file, text, applied: [], remaining: [], error: unparsed.join('; ') };
-  const edits: TextEdit[] = [];
   const why = new Map<string, Omit<Remaining, 'ruleId' | 'subject' | 'line'>>();
-  for (const f of before.findings) {
-    const r = f.location && f.location.file === file ? computeEdit(text, f) : ({ ok: false, reason: 'the finding has no location in this file' } as const);
-    if (r.ok) edits.push(r.edit);
-    else why.set(f.fingerprint, { why: !f.fix ? 'manual' : f.fix.kind === 'choice' ? 'choice' : 'failed', reason: r.reason });
+  const applied: TextEdit[] = [];
+  let current = text;
+  let scan = before;
+  const problems: string[] = [];
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const here = scan.findings.filter((f) => f.location && f.location.file === file);
+    for (const f of scan.findings) if (!here.includes(f)) why.set(f.fingerprint, { why: f.fix ? 'failed' : 'manual', reason: 'the finding has no location in this file' });
+    const { edits, byFinding } = planEdits(current, here);
+    for (const [fp, p] of byFinding) {
+      if (p.status === 'none') why.set(fp, { why: p.choice ? 'choice' : scan.findings.find((f) => f.fingerprint === fp)?.fix ? 'failed' : 'manual', reason: p.reason });
+      else if (p.status === 'conflict') why.set(fp, { why: 'failed', reason: p.reason });
+    }
+    if (edits.length === 0) break;
+    const r = applyEdits(current, edits);
+    const next = scanText(file, r.text, rules, selection);
+    const broken = [...next.errors.map((e) => `the fixed document does not parse: ${e.message}`), ...next.findings.filter((f) => f.fatal).map((f) => `the fixed document does not parse: ${f.message}`)];
+    const fixedIds = new Set(r.applied.flatMap((e) => e.fixes ?? [e.fingerprint]));
+    const unresolved = next.findings.filter((f) => fixedIds.has(f.fingerprint)).map((f) => `the fix for ${f.ruleId} ${f.subject} did not resolve it`);
+    if (broken.length || unresolved.length) {
+      problems.push(...broken, ...unresolved);
+      break;
+    }
+    applied.push(...r.applied);
+    for (const fp of fixedIds) why.delete(fp);
+    current = r.text;
+    scan = next;
   }
   const remainingOf = (fs: readonly Finding[]): Remaining[] =>
     fs.map((f) => ({ ruleId: f.ruleId, subject: f.subject, line: f.location?.line ?? null, ...(why.get(f.fingerprint) ?? { why: 'failed' as const, reason: 'another fix changed the same text: run fix again' }) }));
-  if (edits.length === 0) return { file, text, applied: [], remaining: remainingOf(before.findings) };
-  const { text: fixed, applied } = applyEdits(text, edits);
-  const after = scanText(file, fixed, rules, selection);
-  const fixedIds = new Set(applied.map((e) => e.fingerprint));
+  if (applied.length === 0 && problems.length === 0) return { file, text, applied: [], remaining: remainingOf(before.findings) };
   const beforeIds = new Set(before.findings.map((f) => f.fingerprint));
-  const problems = [
-    ...after.errors.map((e) => `the fixed document does not parse: ${e.message}`),
-    ...after.findings.filter((f) => f.fatal).map((f) => `the fixed document does not parse: ${f.message}`),
-    ...after.findings.filter((f) => fixedIds.has(f.fingerprint)).map((f) => `the fix for ${f.ruleId} ${f.subject} did not resolve it`),
-    ...after.findings.filter((f) => !beforeIds.has(f.fingerprint)).map((f) => `the fixed document has a new finding ${f.ruleId} ${f.subject}`),
-    ...after.notEvaluated.filter((n) => !before.notEvaluated.some((b) => b.ruleId === n.ruleId)).map((n) => `${n.ruleId} is no longer evaluated: ${n.reason}`),
-  ];
+  problems.push(
+    ...scan.findings.filter((f) => !beforeIds.has(f.fingerprint)).map((f) => `the fixed document has a new finding ${f.ruleId} ${f.subject}`),
+    ...scan.notEvaluated.filter((n) => !before.notEvaluated.some((b) => b.ruleId === n.ruleId)).map((n) => `${n.ruleId} is no longer evaluated: ${n.reason}`),
+  );
   if (problems.length) return { file, text, applied: [], remaining: remainingOf(before.findings), error: `not fixed: ${problems.join('; ')}` };
-  return { file, text, fixedText: fixed, applied, remaining: remainingOf(after.findings) };
+  const afterIds = new Set(scan.findings.map((f) => f.fingerprint));
+  const fixed = before.findings.filter((f) => !afterIds.has(f.fingerprint)).map((f) => ({ ruleId: f.ruleId, subject: f.subject, line: f.location?.line ?? null }));
+  return { file, text, fixedText: current, applied, fixed, remaining: remainingOf(scan.findings) };
 }
 
 /**

@@ -23,6 +23,13 @@ export interface TextEdit {
   endColumn: number;
   oldText: string;
   newText: string;
+  /**
+   * insert-child: newText as [before, the child's lines, after], so that several children added to the same element
+   * (the same edit range) merge into one edit.
+   */
+  parts?: [string, string, string];
+  /** Fingerprints of every finding this edit fixes (several when their edits were merged). */
+  fixes?: string[];
 }
 
 export type EditResult = { ok: true; edit: TextEdit } | { ok: false; reason: string };
@@ -80,6 +87,7 @@ export function computeEdit(text: string, f: Finding): EditResult {
   let start: number;
   let end: number;
   let newText: string;
+  let parts: [string, string, string] | undefined;
   switch (fix.kind) {
     case 'set-attribute': {
       const a = tag.attrs.find((x) => x.name === fix.attribute);
@@ -118,15 +126,17 @@ export function computeEdit(text: string, f: Finding): EditResult {
       const kids = childElements(text, el);
       const childIndent = (kids.length ? lineIndent(text, kids[0].tag.start) : undefined) ?? indent + INDENT_UNIT;
       const content = reindent(fix.content ?? '', childIndent);
+      const child = `${childIndent}${content}\n`;
       if (tag.selfClosing) {
         let s = tag.close;
         while (s > tag.nameEnd && /[ \t\r\n]/.test(text[s - 1])) s--;
-        [start, end, newText] = [s, tag.end, `>\n${childIndent}${content}\n${indent}</${tag.name}>`];
+        [start, end, parts] = [s, tag.end, ['>\n', child, `${indent}</${tag.name}>`]];
       } else {
         const closeIndent = lineIndent(text, el.endTagStart);
-        if (closeIndent !== undefined) [start, end, newText] = [el.endTagStart - closeIndent.length, el.endTagStart - closeIndent.length, `${childIndent}${content}\n`];
-        else [start, end, newText] = [el.endTagStart, el.endTagStart, `\n${childIndent}${content}\n${indent}`];
+        if (closeIndent !== undefined) [start, end, parts] = [el.endTagStart - closeIndent.length, el.endTagStart - closeIndent.length, ['', child, '']];
+        else [start, end, parts] = [el.endTagStart, el.endTagStart, ['\n', child, indent]];
       }
+      newText = parts.join('');
       break;
     }
     default:
@@ -153,8 +163,69 @@ export function computeEdit(text: string, f: Finding): EditResult {
       endColumn: e.column,
       oldText: text.slice(start, end),
       newText,
+      ...(parts ? { parts } : {}),
+      fixes: [f.fingerprint],
     },
   };
+}
+
+/** What planEdits decided for one finding. */
+export type PlannedFix =
+  | { status: 'edit'; edit: TextEdit; primary: boolean }
+  | { status: 'conflict'; reason: string; edit: TextEdit }
+  | { status: 'none'; reason: string; choice: boolean };
+
+const overlaps = (a: TextEdit, b: TextEdit) => b.start < a.end || (b.start === a.start && b.end === a.end) || (a.start === a.end && b.start === a.start);
+
+/**
+ * The edits of several findings on one file's text, computed independently (computeEdit) and then made consistent:
+ * edits whose ranges overlap (or insert at the same point) are merged into one edit when they compose — the same
+ * change twice, children added to the same element, insertions at the same point (in finding order) — and
+ * otherwise the first (in finding order) is kept and the others are conflicts, to be computed again on the text
+ * that first edit produced (`vmaudit fix domain` does: it fixes in rounds). Every merged edit lists the
+ * fingerprints it fixes; `primary` is set on the first finding of each edit (a report shows a merged edit once).
+ */
+export function planEdits(text: string, findings: readonly Finding[]): { edits: TextEdit[]; byFinding: Map<string, PlannedFix> } {
+  const byFinding = new Map<string, PlannedFix>();
+  const computed: TextEdit[] = [];
+  const order = new Map<string, number>();
+  findings.forEach((f, i) => {
+    order.set(f.fingerprint, i);
+    const r = computeEdit(text, f);
+    if (r.ok) computed.push(r.edit);
+    else byFinding.set(f.fingerprint, { status: 'none', reason: r.reason, choice: !!f.fix && f.fix.kind === 'choice' });
+  });
+  const sorted = [...computed].sort((a, b) => a.start - b.start || a.end - b.end || order.get(a.fingerprint)! - order.get(b.fingerprint)!);
+  // Groups of edits that touch the same text.
+  const groups: TextEdit[][] = [];
+  for (const e of sorted) {
+    const g = groups[groups.length - 1];
+    if (g && g.some((x) => overlaps(x, e))) g.push(e);
+    else groups.push([e]);
+  }
+  const edits: TextEdit[] = [];
+  for (const g of groups) {
+    g.sort((a, b) => order.get(a.fingerprint)! - order.get(b.fingerprint)!);
+    const first = g[0];
+    const merged: TextEdit = { ...first, fixes: [first.fingerprint] };
+    const sameRange = (e: TextEdit) => e.start === first.start && e.end === first.end;
+    for (const e of g.slice(1)) {
+      if (sameRange(e) && e.newText === merged.newText) merged.fixes!.push(e.fingerprint);
+      else if (sameRange(e) && merged.parts && e.parts && e.parts[0] === merged.parts[0] && e.parts[2] === merged.parts[2]) {
+        merged.parts = [merged.parts[0], merged.parts[1] + e.parts[1], merged.parts[2]];
+        merged.newText = merged.parts.join('');
+        merged.fixes!.push(e.fingerprint);
+      } else if (first.start === first.end && sameRange(e) && !merged.parts && !e.parts) {
+        merged.newText += e.newText;
+        merged.fixes!.push(e.fingerprint);
+      } else {
+        byFinding.set(e.fingerprint, { status: 'conflict', edit: e, reason: `its change overlaps the fix for ${first.ruleId} ${first.subject} (line ${first.startLine}): computed again once that one is applied` });
+      }
+    }
+    edits.push(merged);
+    merged.fixes!.forEach((fp, i) => byFinding.set(fp, { status: 'edit', edit: merged, primary: i === 0 }));
+  }
+  return { edits, byFinding };
 }
 
 /**

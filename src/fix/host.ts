@@ -83,6 +83,13 @@ function conflictValues(a: HostAction): Map<string, string> {
   if (a.kind === 'file-mode') return new Map([[keys[0], `${a.mode} ${a.owner ?? ''}:${a.group ?? ''}`]]);
   return new Map([[keys[0], a.value ?? '']]);
 }
+/** The file a host fix writes: the drop-in it creates, /etc/default/grub, its `path`, else the finding's file. */
+export function hostFixPath(f: Finding, fix: NonNullable<Finding['fix']>): string | undefined {
+  if (fix.kind === 'systemd-dropin') return `/etc/systemd/system/${fix.unit}.d/vmaudit-${f.ruleId}.conf`;
+  if (fix.kind === 'kernel-cmdline') return GRUB_DEFAULT;
+  return fix.path || f.location?.file;
+}
+export const isHostFixKind = (kind: string) => HOST_KINDS.has(kind);
 const where = (f: Finding) => `${f.ruleId} ${f.location ? `${f.location.file}:${f.location.line}` : f.subject}`;
 
 /** Whether a string is safe as a path/value in the generated text (no newline or NUL: one line each). */
@@ -123,7 +130,7 @@ export function planHostFixes(result: ScanResult, transports: ReadonlyMap<string
       const kind = fix.kind as HostAction['kind'];
       const a: HostAction = {
         kind,
-        path: kind === 'systemd-dropin' ? `/etc/systemd/system/${fix.unit}.d/vmaudit-${f.ruleId}.conf` : kind === 'kernel-cmdline' ? GRUB_DEFAULT : p,
+        path: hostFixPath(f, fix)!,
         ...(fix.key !== undefined ? { key: fix.key } : {}),
         ...(fix.value !== undefined ? { value: fix.value.trim() } : {}),
         ...(fix.mode !== undefined ? { mode: fix.mode.padStart(4, '0') } : {}),

@@ -59,7 +59,7 @@ export function runFixDomain(files: readonly string[], setup: ScanSetup, opts: F
       err(`vmaudit: ${shown}: ${r.error}\n`);
       code = EXIT_REMAIN;
     }
-    for (const e of r.applied) err(`vmaudit: ${shown}:${e.startLine}: fixed ${e.ruleId} ${e.subject} (${e.kind})\n`);
+    for (const x of r.fixed ?? []) err(`vmaudit: ${shown}${x.line !== null ? `:${x.line}` : ''}: fixed ${x.ruleId} ${x.subject}\n`);
     for (const m of r.remaining) {
       const at = `${shown}${m.line !== null ? `:${m.line}` : ''}`;
       err(`vmaudit: ${at}: ${m.ruleId} ${m.subject} remains: ${m.why === 'manual' ? 'no automatic fix (see the report)' : m.reason}\n`);

@@ -1,5 +1,9 @@
 import { UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/common/platform';
-import type { ScanResult, Severity, TargetRef } from '../engine/findings';
+import type { Finding, ScanResult, Severity, TargetRef } from '../engine/findings';
+import type { Rule } from '../engine/generated/rule';
+import type { PlannedFix } from '../fix/edit';
+import { hostFixPath, isHostFixKind } from '../fix/host';
+import { fixOf, planFixes } from './xml-fix';
 import { ruleSeverityIfOverridden } from './order';
 import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, unscannedTargets, type ReportContext } from './common';
 
@@ -37,6 +41,33 @@ export function perTargetSummary(result: ScanResult): TargetSummary[] {
     });
 }
 
+/**
+ * A finding's fix in the JSON report: the rule's fix rendered for this finding (kind and its fields: attribute/value,
+ * element content, host file/key/value, drop-in, kernel parameter...) and, for domain XML whose text was read, the
+ * computed edit (file, exact region, charOffset/charLength, old -> new text; an element to add is an edit with empty
+ * old text). `status`: `edit` (that edit fixes it; `edit.fixes` lists every finding it fixes when merged), `conflict`
+ * (its change overlaps another finding's edit: `vmaudit fix domain` computes it again after that one), `host`
+ * (`vmaudit fix host` writes it to `file`), `choice` (the operator decides: `choice`), `not-computed` (`reason`).
+ */
+function jsonFix(f: Finding, rule: Rule | undefined, plan: PlannedFix | undefined): object | null {
+  const fix = fixOf(f, rule);
+  if (!fix) return null;
+  const host = isHostFixKind(fix.kind);
+  const choice = fix.kind === 'choice' || (host && !!fix.choice);
+  const e = plan && plan.status !== 'none' ? plan.edit : undefined;
+  const status = choice ? 'choice' : plan?.status === 'edit' ? 'edit' : plan?.status === 'conflict' ? 'conflict' : host ? 'host' : 'not-computed';
+  const reason = plan ? (plan.status !== 'edit' ? plan.reason : undefined) : !host && !choice ? (f.target.kind === 'domain' ? 'the source text was not available' : 'a domain of a host scan: use vmaudit fix domain on its file') : undefined;
+  return {
+    ...fix,
+    status,
+    ...(host ? { file: hostFixPath(f, fix) ?? null } : {}),
+    edit: e
+      ? { file: e.file, startLine: e.startLine, startColumn: e.startColumn, endLine: e.endLine, endColumn: e.endColumn, charOffset: e.start, charLength: e.end - e.start, oldText: e.oldText, newText: e.newText, fixes: e.fixes ?? [e.fingerprint] }
+      : null,
+    ...(reason !== undefined && status !== 'choice' ? { reason } : {}),
+  };
+}
+
 export const REPORT_FORMAT = 'vmaudit-report';
 export const REPORT_VERSION = 1;
 
@@ -45,6 +76,7 @@ export function toJsonReport(ctx: ReportContext): object {
   const { result } = ctx;
   const rules = ruleMap(result.rules);
   const gate = gateFindings(ctx);
+  const plans = planFixes(result, rules, ctx.source);
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
@@ -81,6 +113,7 @@ export function toJsonReport(ctx: ReportContext): object {
         subject: f.subject,
         fingerprint: f.fingerprint,
         remediation: rule ? ((fix) => ({ text: fix.text.trim(), snippet: fix.snippet ?? null }))(remediationOf(rule, f)) : null,
+        fix: jsonFix(f, rule, plans.get(f.fingerprint)),
         waiver: f.waiver ?? null,
         baseline: f.baseline ?? null,
       };

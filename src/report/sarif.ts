@@ -4,7 +4,8 @@ import type { Finding, Severity, TargetRef } from '../engine/findings';
 import { describeWaiverNote } from '../engine/policy';
 import { ruleSeverityIfOverridden } from './order';
 import { remediationOf, ruleMap, ruleMarkdown, toolVersion, TOOL_NAME, TOOL_URI, type ReportContext } from './common';
-import { sarifFixFor } from './xml-fix';
+import type { PlannedFix } from '../fix/edit';
+import { planFixes, sarifFixFor } from './xml-fix';
 
 /** GitHub code scanning reads `security-severity` (a number as a string) from rule properties. */
 export const SECURITY_SEVERITY: Record<Severity, string | undefined> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: undefined };
@@ -157,7 +158,7 @@ function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
   };
 }
 
-function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, multi: boolean, source?: ReportContext['source']): Sarif.Result {
+function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, multi: boolean, plans: ReadonlyMap<string, PlannedFix>): Sarif.Result {
   const rem = rule ? remediationOf(rule, f) : undefined;
   const result: Sarif.Result = {
     ruleId: f.ruleId,
@@ -186,8 +187,11 @@ function resultFor(f: Finding, rule: Rule | undefined, ruleIndex: number, multi:
       },
     ];
   }
-  const fix = f.location ? sarifFixFor(f, rule, source, artifactUri(f.location.file)) : undefined;
+  const plan = plans.get(f.fingerprint);
+  const fix = f.location ? sarifFixFor(f, rule, plan, artifactUri(f.location.file)) : undefined;
   if (fix) result.fixes = [fix];
+  // A change merged for several findings is given once (on the first): the others name that finding.
+  if (plan?.status === 'edit' && !plan.primary) result.properties!.fixedWith = plan.edit.fingerprint;
   if (f.waiver) {
     result.suppressions = [{ kind: 'external', status: 'accepted', justification: f.waiver.justification, ...(f.waiver.source ? { location: { physicalLocation: { artifactLocation: artifactUri(f.waiver.source) } } } : {}) }];
   }
@@ -199,6 +203,7 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
   const rules = [...result.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const byId = ruleMap(rules);
+  const plans = planFixes(result, byId, ctx.source);
   const multi = isMultiTarget(result.targets);
   const notifications: Sarif.Notification[] = [
     ...result.errors.map(
@@ -246,7 +251,7 @@ export function toSarif(ctx: ReportContext): Sarif.Log {
         automationDetails: { id: `vmaudit/${ctx.policyName}/` },
         originalUriBaseIds: uriBaseIds(multi),
         invocations: [{ executionSuccessful: result.errors.length === 0, toolExecutionNotifications: notifications }],
-        results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1, multi, ctx.source)),
+        results: result.findings.map((f) => resultFor(f, byId.get(f.ruleId), index.get(f.ruleId) ?? -1, multi, plans)),
         columnKind: 'utf16CodeUnits',
         properties: {
           policy: ctx.policyName,
