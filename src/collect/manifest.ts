@@ -19,7 +19,8 @@ import { CPUIDLE_DIR, HALTPOLL_DEFAULTS, HALTPOLL_PARAM_DIR } from '../facts/gue
 import { QGA_DEFAULT_CONFIG } from '../facts/guest/qga';
 import type { Rule } from '../engine/generated/rule';
 import { shPathPattern } from '../util/patterns';
-import { QGA_BINARIES, QGA_ENV_FILES, QGA_UNIT, TPM_PCR_BANK_DIRS } from '../facts/guest/build';
+import { QGA_BINARIES, QGA_ENV_FILES, QGA_UNIT } from '../facts/guest/build-qga';
+import { TPM_PCR_BANK_DIRS } from '../facts/guest/build-tpm';
 
 /** Read content + stat of a regular file (symlinks are followed inside the target root; non-regular files are never read). */
 export interface FileItem {
@@ -121,6 +122,12 @@ export interface CommandItem {
   /** Skipped as `denied` when the collector is not root. */
   needsRoot: boolean;
   timeoutSec?: number;
+  /**
+   * With `each`: every subject in ONE virsh process instead of one process per subject (the collection's footprint
+   * does not grow with the number of domains): `virsh -c URI 'echo M 0; BEFORE subject0 AFTER; echo M 1; ...'`,
+   * each subject's output being what virsh printed after its marker. `script` is the same command for one subject.
+   */
+  virshBatch?: { uri: string; before: string[]; after?: string[] };
   why: string;
   facts?: string[];
   unread?: string;
@@ -259,7 +266,7 @@ export const HOST_MANIFEST: readonly ManifestItem[] = [
   // domains
   { kind: 'command', id: 'virsh.list', requires: ['virsh'], script: 'virsh -c qemu:///system list --all --name', liveOnly: true, needsRoot: false, timeoutSec: 30, why: 'defined domains', unread: 'virsh.dumpxml lists the domains itself; this list is kept for the auditor' },
   { kind: 'command', id: 'virsh.list.running', requires: ['virsh'], script: 'virsh -c qemu:///system list --name', liveOnly: true, needsRoot: false, timeoutSec: 30, why: 'running domains', facts: ['host.domainState'] },
-  { kind: 'command', id: 'virsh.dumpxml', requires: ['virsh'], each: 'virsh -c qemu:///system list --all --name', script: 'virsh -c qemu:///system dumpxml --security-info -- "$1"', liveOnly: true, needsRoot: false, timeoutSec: 30, why: 'live domain XML with graphics passwords (presence only is used) and live seclabels', facts: ['domains', 'domain'] },
+  { kind: 'command', id: 'virsh.dumpxml', requires: ['virsh'], each: 'virsh -c qemu:///system list --all --name', script: 'virsh -c qemu:///system dumpxml --security-info -- "$1"', virshBatch: { uri: 'qemu:///system', before: ['dumpxml', '--security-info', '--'] }, liveOnly: true, needsRoot: false, timeoutSec: 30, why: 'live domain XML with graphics passwords (presence only is used) and live seclabels', facts: ['domains', 'domain'] },
   { kind: 'dir', path: '/etc/libvirt/qemu', why: 'persistent domain definitions present', unread: 'the definitions are read by the *.xml glob below; the listing shows what else the directory holds' },
   { kind: 'glob', pattern: '/etc/libvirt/qemu/*.xml', read: 'file', why: 'persistent domain XML (offline audits)', facts: ['domains', 'domain'] },
   { kind: 'glob', pattern: '/etc/libvirt/qemu/autostart/*', read: 'link', why: 'autostarted domains', facts: ['host.domainState'] },
