@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BUILTIN_RULES_DIR, listRuleFiles, loadRuleFile } from '../../src/engine/rule-loader';
-import { caseRunners, loadCaseFile, type RuleCase } from '../../src/engine/testing/rule-cases';
+import { checkCase, readCaseFile, type RuleCase } from '../../src/engine/testing/rule-cases';
 import type { Rule } from '../../src/engine/generated/rule';
 
-// Every shipped rule, with the pass/fail cases that sit next to it.
+// Every shipped rule, with the pass/fail cases that sit next to it: the same harness as `vmaudit rules test DIR`
+// (src/engine/testing/rule-cases.ts: case files checked against schemas/rule-cases.schema.json, duplicates refused).
 const files = listRuleFiles(BUILTIN_RULES_DIR);
 
 describe.each(files.map((f) => [path.relative(BUILTIN_RULES_DIR, f), f]))('%s', (_name, file) => {
@@ -17,43 +18,20 @@ describe.each(files.map((f) => [path.relative(BUILTIN_RULES_DIR, f), f]))('%s', 
   if (!loaded.rule) return;
   const rule = loaded.rule as Rule;
 
-  it('has a test-case file with valid and invalid cases', () => {
+  const read = fs.existsSync(caseFile) ? readCaseFile(caseFile) : undefined;
+  it('has a valid test-case file (schema, no duplicate cases) for this rule', () => {
     expect(fs.existsSync(caseFile)).toBe(true);
-    const cases = loadCaseFile(caseFile);
-    expect(cases.rule).toBe(rule.id);
-    expect(cases.valid.length).toBeGreaterThan(0);
-    expect(cases.invalid.length).toBeGreaterThan(0);
+    expect(read?.errors.map((e) => `${path.basename(e.file)}:${e.line} ${e.path}: ${e.message}`)).toEqual([]);
+    expect(read?.cases?.rule).toBe(rule.id);
   });
-  if (!fs.existsSync(caseFile)) return;
-  const cases = loadCaseFile(caseFile);
-  const runner = caseRunners[rule.scope];
+  const cases = read?.cases;
+  if (!cases) return;
 
-  const run = (c: RuleCase) => {
-    if (!runner) throw new Error(`no case runner for scope ${rule.scope}`);
-    return runner(rule, c, caseFile);
-  };
-
-  it.each((cases.valid ?? []).map((c) => [c.name, c]))('valid: %s', (_n, c) => {
-    const r = run(c as RuleCase);
-    expect(r.findings.map((f) => `${f.location?.line}: ${f.message}`)).toEqual([]);
-    if ((c as RuleCase).notEvaluated) expect(r.notEvaluated.map((n) => n.ruleId)).toEqual([rule.id]);
-    else expect(r.notEvaluated).toEqual([]);
+  it.each(cases.valid.map((c) => [c.name, c]))('valid: %s', (_n, c) => {
+    expect(checkCase(rule, 'valid', c as RuleCase, caseFile)).toEqual([]);
   });
 
-  it.each((cases.invalid ?? []).map((c) => [c.name, c]))('invalid: %s', (_n, c) => {
-    const kase = c as RuleCase;
-    const r = run(kase);
-    expect(r.notEvaluated).toEqual([]);
-    const expected = kase.findings ?? [];
-    expect(expected.length).toBeGreaterThan(0);
-    expect(r.findings).toHaveLength(expected.length);
-    expected.forEach((e, i) => {
-      const f = r.findings[i];
-      expect(f.ruleId).toBe(rule.id);
-      if (e.line !== undefined) expect(f.location?.line).toBe(e.line);
-      if (e.message !== undefined) expect(f.message).toContain(e.message);
-      if (e.severity !== undefined) expect(f.severity).toBe(e.severity);
-      if (e.fix !== undefined) expect(`${f.remediation?.text ?? ''}\n${f.remediation?.snippet ?? ''}`).toContain(e.fix);
-    });
+  it.each(cases.invalid.map((c) => [c.name, c]))('invalid: %s', (_n, c) => {
+    expect(checkCase(rule, 'invalid', c as RuleCase, caseFile)).toEqual([]);
   });
 });
