@@ -1,5 +1,7 @@
 import { isLoopback } from './derived-sec';
 import type { Located } from '../common/facts';
+import type { DomainBuildContext } from './build-common';
+import type { DomainFacts, HostdevFacts, PciAddress } from './model';
 import type {
   DeviceSecurityFacts,
   DiskAccessFacts,
@@ -211,4 +213,138 @@ export function buildDeviceSecurityFacts(root: XmlElement, devs: XmlElement[]): 
     redirfilter: redirfilter(devs),
     diskAccess: diskAccess(devs),
   };
+}
+
+/** libvirt parses PCI address parts with strtol base 0: `0x1f` hex, `010` octal, `16` decimal. */
+function base0(text: string | null): number | null {
+  if (text === null) return null;
+  const t = text.trim();
+  let n: number;
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) n = parseInt(t.slice(2), 16);
+  else if (/^0[0-7]+$/.test(t)) n = parseInt(t, 8);
+  else if (/^0\d+$/.test(t)) return null; // strtol base 0 stops at the 8/9 of '081': libvirt refuses it
+  else if (/^\d+$/.test(t)) n = parseInt(t, 10);
+  else return null;
+  return n <= 0xffffffff ? n : null;
+}
+
+export function pciAddress(el: XmlElement): PciAddress {
+  const domain = base0(attr(el, 'domain') ?? '0');
+  const bus = base0(attr(el, 'bus'));
+  const slot = base0(attr(el, 'slot'));
+  const fn = base0(attr(el, 'function') ?? '0');
+  const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  const bdf = domain !== null && bus !== null && slot !== null && fn !== null ? `${hex(domain, 4)}:${hex(bus, 2)}:${hex(slot, 2)}.${fn.toString(16)}` : null;
+  return { domain, bus, slot, function: fn, bdf, text: { ...el.attrs } };
+}
+
+/**
+ * The listeners of a <graphics> element as libvirt 9.0 parses them (virDomainGraphicsListensParseXML): the
+ * <listen> children; without any, one listener from the legacy `listen=` attribute (empty = none given) or, for
+ * VNC, `socket=`; a VNC `socket=` attribute replaces a first address/network <listen> by a UNIX socket.
+ */
+function graphicsListens(g: XmlElement): { type: string; address: string | null }[] {
+  const fromElements = childrenNamed(g, 'listen').map((l) => ({ type: attr(l, 'type') ?? 'address', address: attr(l, 'address') || null }));
+  const socket = attr(g, 'type') === 'vnc' ? attr(g, 'socket') : null;
+  const legacy = socket !== null ? { type: 'socket', address: null } : { type: 'address', address: attr(g, 'listen') || null };
+  if (fromElements.length === 0) return [legacy];
+  if (socket !== null && (fromElements[0].type === 'address' || fromElements[0].type === 'network')) fromElements[0] = legacy;
+  return fromElements;
+}
+
+/** Domain facts, devices area: disks, controllers, hostdevs, graphics, TPMs, channels (libvirt's <devices> children). */
+export function buildDevices(ctx: DomainBuildContext, devices: XmlElement | undefined) {
+  const { count } = ctx;
+  // <devices>
+  const devs = devices ? devices.children.filter((c) => c.ns === '') : [];
+  const of = (local: string) => devs.filter((d) => d.local === local);
+  const disks: DomainFacts['disks'] = of('disk').map((d, i) => {
+    const t = child(d, 'target');
+    const s = child(d, 'source');
+    const drv = child(d, 'driver');
+    const dev = attr(t, 'dev');
+    return {
+      ...located(d, `disk[${dev ?? `#${i}`}]`),
+      type: attr(d, 'type'),
+      device: attr(d, 'device') ?? 'disk',
+      bus: attr(t, 'bus'),
+      busEffective: null,
+      dev,
+      rawio: attr(d, 'rawio'),
+      sgio: attr(d, 'sgio'),
+      shareable: child(d, 'shareable') !== undefined,
+      source: { file: attr(s, 'file'), dev: attr(s, 'dev'), protocol: attr(s, 'protocol'), name: attr(s, 'name') },
+      driver: drv
+        ? { ...located(drv, `disk[${dev ?? `#${i}`}]/driver`), name: attr(drv, 'name'), type: attr(drv, 'type'), cache: attr(drv, 'cache'), io: attr(drv, 'io'), iothread: count(drv, attr(drv, 'iothread'), 'disk driver iothread'), iothreadText: attr(drv, 'iothread') }
+        : null,
+    };
+  });
+  const controllers: DomainFacts['controllers'] = of('controller').map((c) => {
+    const drv = child(c, 'driver');
+    const key = `controller[${attr(c, 'type')}:${attr(c, 'index') ?? '0'}]`;
+    return {
+      ...located(c, key),
+      type: attr(c, 'type'),
+      model: attr(c, 'model'),
+      index: attr(c, 'index'),
+      driver: drv ? { ...located(drv, `${key}/driver`), iothread: count(drv, attr(drv, 'iothread'), 'controller driver iothread'), iothreadText: attr(drv, 'iothread') } : null,
+    };
+  });
+  const hostdevs: HostdevFacts[] = of('hostdev').map((h, i) => {
+    const srcAddr = child(child(h, 'source'), 'address');
+    const source = srcAddr ? { ...located(srcAddr, ''), ...pciAddress(srcAddr) } : null;
+    const key = `hostdev[${source?.bdf ?? `#${i}`}]`;
+    if (source) source.key = `${key}/source`;
+    const numaEl = child(h, 'numa');
+    return {
+      ...located(h, key),
+      mode: attr(h, 'mode'),
+      type: attr(h, 'type'),
+      managed: attr(h, 'managed'),
+      driverName: attr(child(h, 'driver'), 'name'),
+      source,
+      alias: attr(child(h, 'alias'), 'name'),
+      numa: numaEl ? { ...located(numaEl, `${key}/numa`), node: attr(numaEl, 'node') } : null,
+    };
+  });
+  const graphics: DomainFacts['graphics'] = of('graphics').map((g, i) => {
+    const listens = graphicsListens(g);
+    const addresses = new Set<string>();
+    for (const l of listens) if (l.type === 'address' && l.address !== null) addresses.add(l.address);
+    const passwd = attr(g, 'passwd');
+    return {
+      ...located(g, `graphics[${attr(g, 'type') ?? '?'}#${i}]`),
+      type: attr(g, 'type'),
+      port: attr(g, 'port'),
+      autoport: attr(g, 'autoport'),
+      listenAddresses: [...addresses],
+      listenTypes: listens.map((l) => l.type),
+      listenDefault: listens.every((l) => l.type === 'address' && l.address === null),
+      exposedAddresses: [],
+      passwdSet: passwd !== null && passwd !== '',
+      passwdEmpty: passwd === '',
+      passwdLength: passwd === null ? 0 : passwd.length,
+      passwdValidTo: attr(g, 'passwdValidTo'),
+      tlsPort: attr(g, 'tlsPort'),
+      defaultMode: attr(g, 'defaultMode'),
+    };
+  });
+  const tpms: DomainFacts['tpms'] = of('tpm').map((t, i) => {
+    const b = child(t, 'backend');
+    return {
+      ...located(t, `tpm[#${i}]`),
+      model: attr(t, 'model'),
+      backendType: attr(b, 'type'),
+      backendVersion: attr(b, 'version'),
+      encrypted: child(b, 'encryption') !== undefined,
+      effectiveModel: null,
+      effectiveVersion: null,
+      duplicateOf: null,
+    };
+  });
+  const channels: DomainFacts['channels'] = of('channel').map((c, i) => {
+    const t = child(c, 'target');
+    return { ...located(c, `channel[${attr(t, 'name') ?? `#${i}`}]`), type: attr(c, 'type'), targetType: attr(t, 'type'), targetName: attr(t, 'name') };
+  });
+  return { devs, disks, controllers, hostdevs, graphics, tpms, channels };
 }
