@@ -216,6 +216,30 @@ function resolveReads(recs: Rec[], batch: Batch | undefined, marker: string, int
   });
 }
 
+/**
+ * The per-subject results of a V record (one virsh process for every subject of an `each` command): the subjects
+ * are the lines of the list recorded just before it (as the script split them), each one's stdout what virsh printed
+ * after its marker `NONCE` + `D <index>`. virsh goes on after a failed command and exits with the last one's status, so
+ * a subject's status is 0 when it printed something, else 1 with the stderr lines naming it.
+ */
+function virshSubjects(out: DecodedEvidence, nonce: string, key: string, b: Batch, timeoutAvailable: boolean): void {
+  const subjects = (out.commands[key]?.stdout ?? '').split('\n').filter((s) => s !== '');
+  const marks: { index: number; at: number; end: number }[] = [];
+  const re = new RegExp(`${nonce.replace(/[^A-Za-z0-9]/g, '\\$&')}D (\\d+)\\n`, 'g');
+  for (const m of b.out.matchAll(re)) marks.push({ index: Number(m[1]), at: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  const errs = b.err.split('\n').filter((l) => l.trim() !== '');
+  subjects.forEach((name, i) => {
+    const id = `${key}:${name}`;
+    const k = marks.findIndex((m) => m.index === i);
+    const stdout = k < 0 ? '' : b.out.slice(marks[k].end, k + 1 < marks.length ? marks[k + 1].at : b.out.length);
+    const cut = timedOut(b.rc) && (k < 0 || k === marks.length - 1);
+    const rc = cut ? b.rc : k < 0 ? b.rc || 1 : /\S/.test(stdout) ? 0 : 1;
+    const own = errs.filter((l) => lenient(l).includes(`'${name}'`));
+    const stderr = rc === 0 ? '' : `${(own.length ? own : errs).join('\n')}\n`.replace(/^\n$/, '');
+    out.commands[id] = command(id, 'ok', rc, bytes(stdout), lenient(stderr), timeoutAvailable);
+  });
+}
+
 export function decodeFrames(stdout: Buffer, nonce: string, items: readonly ManifestItem[]): DecodedEvidence {
   const out: DecodedEvidence = { files: {}, dirs: {}, commands: {}, uid: -1, live: false, complete: false, problems: [] };
   const prefix = `${nonce} `;
@@ -244,6 +268,7 @@ export function decodeFrames(stdout: Buffer, nonce: string, items: readonly Mani
   const batches = new Map<string, Batch>();
   const completed = new Set<number>();
   let run: { key: string; stdout: string } | undefined;
+  let virsh: { key: string; stdout: string } | undefined;
   let batch: { name: string; out: string } | undefined;
   for (let i = 1; i < chunks.length; i++) {
     const c = chunks[i];
@@ -260,6 +285,7 @@ export function decodeFrames(stdout: Buffer, nonce: string, items: readonly Mani
       case 'I':
       case 'J':
         run = undefined;
+        virsh = undefined;
         batch = undefined;
         if (tag[0] === 'J') completed.add(Number(tag[1]));
         break;
@@ -281,15 +307,23 @@ export function decodeFrames(stdout: Buffer, nonce: string, items: readonly Mani
         else run = { key: lenient(f[0]), stdout: f[2] };
         break;
       }
+      case 'V': {
+        const f = fields(payload, 2);
+        if (!f) out.problems.push('malformed V record skipped');
+        else virsh = { key: lenient(f[0]), stdout: f[2] };
+        break;
+      }
       case 'B':
         batch = { name: tag[1] ?? '', out: payload };
         break;
       case 'E': {
         const rc = /^\d+$/.test(tag[1] ?? '') ? Number(tag[1]) : 255;
         if (run) out.commands[run.key] = command(run.key, 'ok', rc, bytes(run.stdout), lenient(payload.slice(-STDERR_CAP)), timeoutAvailable);
+        else if (virsh) virshSubjects(out, nonce, virsh.key, { out: virsh.stdout, rc, err: payload }, timeoutAvailable);
         else if (batch) batches.set(batch.name, { out: batch.out, rc, err: payload });
         else out.problems.push('exit status without a command');
         run = undefined;
+        virsh = undefined;
         batch = undefined;
         break;
       }
@@ -446,7 +480,7 @@ function command(id: string, hstate: string, rc: number, body: Buffer, stderr: s
     ev.truncated = true;
     ev.error = `output larger than the ${FILE_CAP / 1048576} MiB evidence limit; truncated`;
   }
-  if (rc === 127 && /not found/.test(stderr)) {
+  if (rc === 127 && /not found|failed to run command/.test(stderr)) {
     // a program the snippet calls beyond its declared `requires`
     ev.state = 'not-found';
     ev.error = stderr.trim();

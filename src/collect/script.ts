@@ -285,6 +285,12 @@ _Cr() {
   _k=\$1; _cs=\$2; _cc=\$3; shift 3
   _lt=; _x "\$_cs" sh -c "\$_cc" sh "\$@"
 }
+# _Cx ID LIVEONLY NEEDSROOT PROGRAMS SECS WORD...: a snippet that is one simple command, run without sh -c
+_Cx() {
+  _guard "\$1" "\$2" "\$3" "\$4" || return 0
+  _k=\$1; _cs=\$5; shift 5
+  _lt=; _x "\$_cs" "\$@"
+}
 # _ra P: a target path given to a command: resolved inside the root, a regular file, proven inside the root
 # (_inroot); sets _t, or _se (why the command is not run) and returns 1
 _ra() {
@@ -304,6 +310,20 @@ _E() {
     _k="\$1:\$_d"; _lt=
     _x "\$5" sh -c "\$7" sh "\$_d"
   done
+}
+# _V ID LIVEONLY NEEDSROOT PROGRAMS SECS EACH URI BEFORE AFTER: like _E, with every subject in ONE virsh process, its
+# command string \`echo \${N}D 0; BEFORE 'subject 0' AFTER; echo \${N}D 1; ...\` (subjects quoted by _q, which virsh's own
+# parser reads as sh does); a V record, its stdout split at the markers by the decoder
+_V() {
+  _guard "\$1" "\$2" "\$3" "\$4" || return 0
+  _en=\$( _to "\$5" sh -c "\$6" sh </dev/null 2>/dev/null )
+  printf '\n%s C ok\n%s\0\0%s' "\$N" "\$1" "\$_en"
+  _vb=; _vi=0; _vo=\$IFS; IFS=\$NL; set -f
+  for _d in \$_en; do _q "\$_d"; _vb="\$_vb echo \${N}D \$_vi; \$8 \$_qr \$9;"; _vi=\$((_vi + 1)); done
+  set +f; IFS=\$_vo
+  [ "\$_vi" -gt 0 ] || return 0
+  printf '\n%s V\n%s\0\0' "\$N" "\$1"
+  _run \$((\$5 * 4)) virsh -c "\$7" "\$_vb"
 }
 # _batches: the queued paths, each batch one process (B record + E)
 _batches() {
@@ -377,6 +397,26 @@ export function globCode(pattern: string, reader: string): string {
   return [...open, depth === 0 || literal !== '' ? `_ge ${target} && ${read}` : read, ...close].join('\n');
 }
 
+const SIMPLE_WORD = /^[A-Za-z0-9_.,:/=@%+-]+$/;
+
+/**
+ * A snippet that is one simple command (a program it `requires`, constant words, "$1"... / "$@") as sh words, run without `sh -c`
+ * (which would exec the same program: one process less per command); undefined for anything else.
+ */
+export function directWords(script: string, argWords: string[], requires: readonly string[]): string[] | undefined {
+  const ws = script.split(' ');
+  // a declared program only: never a shell builtin such as `command`
+  if (!PROG_SAFE.test(ws[0]) || !requires.includes(ws[0])) return undefined;
+  const out: string[] = [];
+  for (const w of ws) {
+    if (SIMPLE_WORD.test(w)) out.push(shq(w));
+    else if (/^"\$[1-9]"$/.test(w) && Number(w[2]) <= argWords.length) out.push(argWords[Number(w[2]) - 1]);
+    else if (w === '"$@"') out.push(...argWords);
+    else return undefined;
+  }
+  return out;
+}
+
 function itemCode(item: ManifestItem): string {
   switch (item.kind) {
     case 'file':
@@ -418,9 +458,17 @@ function itemCode(item: ManifestItem): string {
       const secs = item.timeoutSec ?? DEFAULT_COMMAND_TIMEOUT_SEC;
       const guard = `${shq(item.id)} ${item.liveOnly ? 1 : 0} ${item.needsRoot ? 1 : 0} ${shq(item.requires.join(' '))}`;
       const head = `${guard} ${secs}`;
+      if (item.each && item.virshBatch) {
+        const vq = (ws: string[] | undefined): string => (ws ?? []).map((w) => shq(w)).join(' ');
+        return `_V ${head} ${shq(item.each)} ${shq(item.virshBatch.uri)} ${shq(vq(item.virshBatch.before))} ${shq(vq(item.virshBatch.after))}`;
+      }
       if (item.each) return `_E ${head} ${shq(item.each)} ${shq(item.script)}`;
       const args = item.args ?? [];
-      if (!args.some((a) => typeof a !== 'string' && a.rooted)) return `_C ${head} ${shq(item.script)}${args.map((a) => ` ${argCode(a)}`).join('')}`;
+      if (!args.some((a) => typeof a !== 'string' && a.rooted)) {
+        const direct = directWords(item.script, args.map(argCode), item.requires);
+        if (direct) return `_Cx ${head} ${direct.join(' ')}`;
+        return `_C ${head} ${shq(item.script)}${args.map((a) => ` ${argCode(a)}`).join('')}`;
+      }
       // Target paths are resolved inside the root and must be regular files proven inside it, else nothing runs.
       const checks: string[] = [];
       const words = args.map((a, i) => {
@@ -428,9 +476,11 @@ function itemCode(item: ManifestItem): string {
         checks.push(`_ra "$${a.variable}" && _a${i}=$_t`);
         return `"$_a${i}"`;
       });
+      const direct = directWords(item.script, words, item.requires);
+      const run = direct ? `_k=${shq(item.id)}; _lt=; _x ${secs} ${direct.join(' ')}` : `_Cr ${shq(item.id)} ${secs} ${shq(item.script)}${words.map((w) => ` ${w}`).join('')}`;
       return [
         `if _guard ${guard}; then`,
-        `  if ${checks.join(' && ')}; then _Cr ${shq(item.id)} ${secs} ${shq(item.script)}${words.map((w) => ` ${w}`).join('')}`,
+        `  if ${checks.join(' && ')}; then ${run}`,
         `  else printf '\\n%s C error\\n%s\\0\\0%s' "$N" ${shq(item.id)} "$_se"; fi`,
         'fi',
       ].join('\n');

@@ -7,8 +7,9 @@ import { decodeFrames } from '../../src/collect/frames';
 import { LocalRunner } from '../../src/collect/local';
 import type { ManifestItem } from '../../src/collect/manifest';
 import { HOST_MANIFEST } from '../../src/collect/manifest';
-import { compileScript, FILE_CAP, shq } from '../../src/collect/script';
+import { compileScript, directWords, FILE_CAP, shq } from '../../src/collect/script';
 import { canRun, isRoot, tempDir } from './helpers';
+import { describeWithOracles } from '../helpers/oracle';
 
 const SHELLS: string[][] = [['dash'], ['bash', '--posix']].filter(canRun);
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
@@ -318,5 +319,39 @@ describe('the real manifests on this machine (live)', () => {
     const items: ManifestItem[] = [{ kind: 'command', id: 'x', requires: [], script: 'vmaudit-no-such-program --version', liveOnly: false, needsRoot: false, why: 't' }];
     const b = await collectEvidence(new LocalRunner({ shell: SHELLS[0] }), { kind: 'host', live: true, name: 't', items });
     expect(b.commands.x).toMatchObject({ state: 'not-found', exitCode: 127 });
+  });
+});
+
+describeWithOracles(['virsh'], 'one virsh process for every domain (virshBatch), the same evidence as one per domain', () => {
+  const names = ['test', "no'pe $(touch PWNED)", 'test', ' spaced ', 'missing'];
+  const each = `printf '%s\\n' ${names.map(shq).join(' ')}`;
+  const perDomain: ManifestItem = { kind: 'command', id: 'one', requires: ['virsh'], each, script: 'virsh -c test:///default dumpxml --security-info -- "$1"', liveOnly: false, needsRoot: false, why: 't' };
+  const batched: ManifestItem = { ...perDomain, id: 'batch', virshBatch: { uri: 'test:///default', before: ['dumpxml', '--security-info', '--'] } };
+
+  it('per-domain stdout, exit status and stderr are those of separate virsh runs; one virsh process in all', async () => {
+    const b = await collectEvidence(new LocalRunner({ shell: SHELLS[0] }), { kind: 'host', live: false, name: 't', items: [perDomain, batched] });
+    for (const n of names) {
+      const one = b.commands[`one:${n}`];
+      const batch = b.commands[`batch:${n}`];
+      expect(one).toBeDefined();
+      expect({ ...batch, id: '' }).toEqual({ ...one, id: '' });
+    }
+    expect(b.commands['batch:test']).toMatchObject({ state: 'ok', exitCode: 0, stdout: expect.stringContaining("<domain type='test'") });
+    expect(b.commands['batch:missing']).toMatchObject({ state: 'ok', exitCode: 1, stderr: expect.stringContaining("'missing'") });
+    expect(existsSync('PWNED')).toBe(false);
+    // the compiled item runs virsh once, whatever the number of subjects
+    const code = compileScript([batched]).script;
+    expect(code).toMatch(/_V 'batch' /);
+    expect(code.split('\n').filter((l) => /^_V /.test(l))).toHaveLength(1);
+  });
+});
+
+describe('directWords: a snippet that is one simple command runs without sh -c', () => {
+  it('maps constants and "$n" of a declared program; anything else stays a snippet', () => {
+    expect(directWords('sasldblistusers2 -f "$1"', ['"$SASLDB"'], ['sasldblistusers2'])).toEqual(["'sasldblistusers2'", "'-f'", '"$SASLDB"']);
+    expect(directWords('virsh -c qemu:///system list --all --name', [], ['virsh'])).toEqual(["'virsh'", "'-c'", "'qemu:///system'", "'list'", "'--all'", "'--name'"]);
+    expect(directWords("qemu-ga -b '?'", [], ['qemu-ga'])).toBeUndefined();
+    expect(directWords('command -v swtpm', [], [])).toBeUndefined(); // a builtin
+    expect(directWords('x "$2"', ['a'], ['x'])).toBeUndefined();
   });
 });
