@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates TypeScript types from the JSON Schemas in schemas/ (never hand-edit the outputs).
+// Generates TypeScript types from the JSON Schemas in schemas/, and docs/facts.md from schemas/facts (never hand-edit the outputs).
 // `node scripts/gen-types.js` writes them; `--check` exits 1 when a committed file is stale.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -43,6 +43,18 @@ async function main() {
       fs.writeFileSync(out, ts);
       console.log(`wrote ${t.out}`);
     }
+  }
+  // docs/facts.md: the fact model as a page (field, type, meaning, evidence), from the same schemas.
+  const doc = require('./facts-doc.js').factsDoc();
+  const docPath = path.join(root, 'docs', 'facts.md');
+  if (check) {
+    if (!fs.existsSync(docPath) || fs.readFileSync(docPath, 'utf8') !== doc) {
+      console.error('stale: docs/facts.md (run npm run gen)');
+      stale++;
+    }
+  } else {
+    fs.writeFileSync(docPath, doc);
+    console.log('wrote docs/facts.md');
   }
   process.exit(stale ? 1 : 0);
 }

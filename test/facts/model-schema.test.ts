@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FACT_SCHEMA_DIR, pathType, scopeVariables, typeName } from '../../src/engine/cel-check';
+import { parseDomainXml } from '../../src/facts/domain/build';
+
+// The fact model has one source, schemas/facts/*.schema.json: the TypeScript types (src/facts/generated) and
+// docs/facts.md are generated from it, and rules are type-checked against it.
+const ROOT = path.resolve(__dirname, '..', '..');
+const schema = (s: string) => JSON.parse(fs.readFileSync(path.join(FACT_SCHEMA_DIR, `${s}.schema.json`), 'utf8'));
+
+describe('fact model schemas', () => {
+  it('src/facts/generated/*.ts and docs/facts.md are current (node scripts/gen-types.js --check)', () => {
+    expect(() => execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'gen-types.js'), '--check'], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('model.ts files only re-export the generated types (no second hand-written model)', () => {
+    for (const f of ['domain/model.ts', 'domain/model-devices.ts', 'host/model.ts', 'host/model-access.ts', 'host/model-platform.ts', 'guest/model.ts']) {
+      const text = fs.readFileSync(path.join(ROOT, 'src', 'facts', f), 'utf8');
+      // GuestFactsResult is the builder's return type (facts + unknown map), not a fact.
+      expect(text.replace(/export interface GuestFactsResult \{[^}]*\}/, '')).not.toMatch(/^export (interface|type) \w+\s*(=|\{|extends)/m);
+      expect(text).toMatch(/from '\.\.\/generated\/(domain|host|guest)'/);
+    }
+  });
+
+  it.each(['domain', 'host', 'guest'])('every top-level %s fact names the evidence it comes from (x-evidence)', (s) => {
+    const root = schema(s);
+    const without = Object.entries(root.properties as Record<string, { 'x-evidence'?: string[] }>)
+      .filter(([k, p]) => !['loc', 'key'].includes(k) && !(p['x-evidence']?.length))
+      .map(([k]) => k);
+    expect(without).toEqual([]);
+  });
+
+  it('the variables of each scope resolve to the fact schemas', () => {
+    expect([...scopeVariables('domain').keys()].sort()).toEqual(['domain', 'domains', 'host', 'input', 'platform']);
+    expect(typeName(scopeVariables('cross').get('domains')!)).toBe('list<DomainFacts>');
+    expect(typeName(pathType('host', 'host.selinux.runtime').type!)).toBe("string | null");
+    expect(pathType('guest', 'guest.tpm.pcrs.entries').type?.k).toBe('list');
+  });
+
+  const fixtures = fs.readdirSync(path.join(ROOT, 'fixtures', 'domains')).filter((f) => f.endsWith('.xml'));
+  it.each(fixtures)('domain facts of fixtures/domains/%s have exactly the fields the schema declares, at every level', (f) => {
+    const parsed = parseDomainXml(fs.readFileSync(path.join(ROOT, 'fixtures', 'domains', f), 'utf8'), f);
+    if (!parsed.ok) return; // not well-formed on purpose: no facts
+    const Ajv = require('ajv').default;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema('domain'));
+    const ok = validate(JSON.parse(JSON.stringify(parsed.domain)));
+    expect(ok ? [] : validate.errors.map((e: { instancePath: string; message: string }) => `${e.instancePath} ${e.message}`)).toEqual([]);
+  });
+
+  it('docs/facts.md lists the fields rules use, with type and evidence', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs', 'facts.md'), 'utf8');
+    expect(doc).toContain('| `domain.tpms[].encrypted` | boolean |');
+    expect(doc).toContain('| `domain.disks` | list of DiskFacts |  | &lt;devices&gt;&lt;disk&gt; |');
+    expect(doc).toMatch(/\| `host\.kernel` \| KernelFacts \\\| null \|[^\n]*run uname: `uname -r -m`/);
+    expect(doc).toMatch(/\| `guest\.qga` \| QgaFacts \\\| null \|/);
+  });
+});
