@@ -164,6 +164,9 @@ describe('scripts/container/entrypoint.sh with vmaudit from npm pack on PATH', (
     expect(list.code).toBe(0);
     expect(list.stdout).toBe(ref.stdout);
     expect(version.stdout).toMatch(/^vmaudit\/\d+\.\d+\.\d+ /);
+    // NODE_ENV=development (or test) must not make oclif look for TypeScript sources the package does not ship.
+    const dev = await entry(['--version'], { env: { NODE_ENV: 'development' } });
+    expect(dev).toEqual({ ...version, stderr: '' });
     expect(bad.code).toBe(2);
   });
 
