@@ -3,7 +3,7 @@
 // semver) off the start-up path; oclif.manifest.json (written by `npm run build`) spares loading every command.
 // dist/cli/compile-cache.js loads modules with the V8 code cache and the CommonJS copy of the CEL library that the
 // build made (start-up time, issue 14); without them everything loads the ordinary way.
-try { if (process.env.H5_TL) require(process.env.H5_TL);
+try {
   require('../dist/cli/compile-cache').install(require('node:path').join(__dirname, '..'));
 } catch {
   /* not built: oclif reports it */
