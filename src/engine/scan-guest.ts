@@ -1,5 +1,5 @@
 import type { EvidenceBundle } from '../collect/evidence';
-import { GUEST_MANIFEST, type ManifestItem } from '../collect/manifest';
+import { GUEST_MANIFEST, itemCovers, type ManifestItem } from '../collect/manifest';
 import type { DomainFacts } from '../facts/domain/model';
 import { buildGuestFacts, guestFactsFromAgentInfo, type GuestFactsResult } from '../facts/guest/build';
 import type { Rule } from './generated/rule';
@@ -61,49 +61,9 @@ export function traceEvidenceReads(bundle: EvidenceBundle): { bundle: EvidenceBu
   return { bundle: { ...bundle, files: wrap('files', bundle.files), dirs: wrap('dirs', bundle.dirs), commands: wrap('commands', bundle.commands) }, reads };
 }
 
-/** sh pattern (`*`, `?`, `[...]`, `[!...]`; never across `/`) → RegExp. */
-function globRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 /** Whether `items` declare the evidence key `key` of `section` (a path, a glob match, a per-process file, a command id). */
 export function manifestCovers(items: readonly ManifestItem[], section: 'files' | 'dirs' | 'commands', key: string): boolean {
-  return items.some((it) => {
-    switch (it.kind) {
-      case 'file':
-      case 'stat':
-      case 'link':
-        return section === 'files' && it.path === key;
-      case 'dir':
-        return section === 'dirs' && it.path === key;
-      case 'glob':
-        return section === 'files' && globRegExp(it.pattern).test(key);
-      case 'procs': {
-        const m = /^\/proc\/\d+\/(.+)$/.exec(key);
-        return section === 'files' && m !== null && (m[1] === 'comm' || it.files.includes(m[1]));
-      }
-      case 'stat-var':
-        return false;
-      case 'command':
-        return section === 'commands' && (key === it.id || (it.each !== undefined && key.startsWith(`${it.id}:`)));
-    }
-  });
+  return items.some((it) => itemCovers(it, section, key));
 }
 
 /**

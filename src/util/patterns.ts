@@ -96,8 +96,9 @@ export function shPathPattern(pattern: string): RegExp {
       const end = pattern.indexOf(']', i + 2);
       if (end === -1) re += '\\[';
       else {
-        const body = pattern.slice(i + 1, end);
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+        let body = pattern.slice(i + 1, end);
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
