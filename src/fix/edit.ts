@@ -80,7 +80,8 @@ function targetElement(text: string, f: Finding, path: string | undefined): Elem
 export function computeEdit(text: string, f: Finding): EditResult {
   const fix = f.fix;
   if (!fix) return { ok: false, reason: 'the rule has no automatic fix' };
-  if (fix.kind === 'choice') return { ok: false, reason: `needs a choice: ${fix.choice ?? ''}` };
+  // A fix whose value holds a named placeholder carries a non-empty `choice`: the operator's, never applied.
+  if (fix.kind === 'choice' || (fix.choice !== undefined && fix.choice.trim() !== '')) return { ok: false, reason: `needs a choice: ${fix.choice ?? ''}` };
   const el = targetElement(text, f, fix.element);
   if (typeof el === 'string') return { ok: false, reason: el };
   const tag = el.tag;
@@ -193,7 +194,7 @@ export function planEdits(text: string, findings: readonly Finding[]): { edits: 
     order.set(f.fingerprint, i);
     const r = computeEdit(text, f);
     if (r.ok) computed.push(r.edit);
-    else byFinding.set(f.fingerprint, { status: 'none', reason: r.reason, choice: !!f.fix && f.fix.kind === 'choice' });
+    else byFinding.set(f.fingerprint, { status: 'none', reason: r.reason, choice: !!f.fix && (f.fix.kind === 'choice' || !!f.fix.choice?.trim()) });
   });
   const sorted = [...computed].sort((a, b) => a.start - b.start || a.end - b.end || order.get(a.fingerprint)! - order.get(b.fingerprint)!);
   // Groups of edits that touch the same text.

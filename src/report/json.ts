@@ -53,7 +53,7 @@ function jsonFix(f: Finding, rule: Rule | undefined, plan: PlannedFix | undefine
   const fix = fixOf(f, rule);
   if (!fix) return null;
   const host = isHostFixKind(fix.kind);
-  const choice = fix.kind === 'choice' || (host && !!fix.choice);
+  const choice = fix.kind === 'choice' || !!fix.choice?.trim();
   const e = plan && plan.status !== 'none' ? plan.edit : undefined;
   const status = choice ? 'choice' : plan?.status === 'edit' ? 'edit' : plan?.status === 'conflict' ? 'conflict' : host ? 'host' : 'not-computed';
   const reason = plan ? (plan.status !== 'edit' ? plan.reason : undefined) : !host && !choice ? (f.target.kind === 'domain' ? 'the source text was not available' : 'a domain of a host scan: use vmaudit fix domain on its file') : undefined;

@@ -23,7 +23,7 @@ export function planFixes(result: Pick<ScanResult, 'findings'>, rules: ReadonlyM
   for (const f of result.findings) {
     if (f.target.kind !== 'domain' || !f.location) continue;
     const fix = fixOf(f, rules.get(f.ruleId));
-    if (!fix || fix.kind === 'choice') continue;
+    if (!fix || fix.kind === 'choice' || fix.choice?.trim()) continue;
     const list = byFile.get(f.location.file) ?? [];
     list.push({ ...f, fix });
     byFile.set(f.location.file, list);
