@@ -603,3 +603,75 @@ function templatePieces(template: string): [string, number][] {
   }
   return out;
 }
+
+/** Follows $ref / allOf / anyOf (the non-null member) / list items / map values to the node that has properties. */
+function objectNode(node: SchemaNode, doc: string): { node: SchemaNode; doc: string } {
+  for (let i = 0; i < 20; i++) {
+    if (node.$ref) ({ node, doc } = resolveRef(node.$ref, doc));
+    else if (node.allOf?.length === 1) node = node.allOf[0];
+    else if (node.anyOf || node.oneOf) node = (node.anyOf ?? node.oneOf ?? []).find((a) => a.type !== 'null') ?? {};
+    else if (node.items) node = node.items;
+    else if (!Object.keys(node.properties ?? {}).length && node.additionalProperties && typeof node.additionalProperties === 'object') node = node.additionalProperties;
+    else break;
+  }
+  return { node, doc };
+}
+
+/** The evidence a fact path comes from: the `x-evidence` of the deepest schema node on the path that names some. */
+export function evidenceOf(scope: Rule['scope'], factPath: string): string[] {
+  const [head, ...rest] = factPath.split('.');
+  let node: SchemaNode | undefined = schemaDoc('variables.schema.json')['x-cel-variables']?.[scope]?.[head];
+  let doc = 'variables.schema.json';
+  let found = node?.['x-evidence'] ?? [];
+  for (const part of rest) {
+    if (!node) break;
+    const o = objectNode(node, doc);
+    node = o.node.properties?.[part];
+    doc = o.doc;
+    if (node?.['x-evidence']?.length) found = node['x-evidence'];
+  }
+  return found;
+}
+
+/**
+ * The fact paths a rule's CEL reads, from the parsed expressions: each chain of field selections rooted at a scope
+ * variable (`host.kvm.params`, `domain.disks`), plus its `requires`. Selections under a macro variable or `it` count
+ * as their root (`domains`).
+ */
+export function factPathsRead(rule: Rule): string[] {
+  const roots = new Set([...scopeVariables(rule.scope).keys()]);
+  const out = new Set<string>(rule.requires ?? []);
+  const env = celEnvironment();
+  const visit = (n: unknown, parentIsSelect = false): void => {
+    if (!n || typeof n !== 'object') return;
+    const node = n as Node;
+    if ((node.op === '.' || node.op === '.?') && !parentIsSelect) {
+      const parts: string[] = [];
+      let cur: Node = node;
+      while (cur.op === '.' || cur.op === '.?') {
+        const [obj, field] = cur.args as [Node, string];
+        parts.unshift(field);
+        cur = obj;
+      }
+      if (cur.op === 'id' && roots.has(cur.args as string)) out.add([cur.args as string, ...parts].join('.'));
+      else visit(cur);
+      return;
+    }
+    if (node.op === 'id' && roots.has(node.args as string)) out.add(node.args as string);
+    const args = node.args;
+    if (Array.isArray(args)) for (const a of args) Array.isArray(a) ? a.forEach((x) => visit(x)) : visit(a);
+    else if (args && typeof args === 'object' && 'op' in (args as object)) visit(args);
+  };
+  for (const [, src, kind] of ruleExpressions(rule)) {
+    for (const [piece] of kind === 'expr' ? ([[src, 0]] as [string, number][]) : templatePieces(src)) {
+      try {
+        visit((env.parse(piece) as unknown as { ast: Node }).ast);
+      } catch {
+        // not CEL the loader accepts: reported there
+      }
+    }
+  }
+  // A path and its prefix: keep the longer one only.
+  const all = [...out].sort();
+  return all.filter((p) => !all.some((q) => q !== p && q.startsWith(`${p}.`)) || (rule.requires ?? []).includes(p));
+}
