@@ -5,8 +5,9 @@
  * through dist/cli/compile-cache.js (see there):
  *   1. dist/vendor/cel-js/: the ES module package @marcbachmann/cel-js transpiled to CommonJS (TypeScript's
  *      transpileModule, no other change), with source.json naming the version it was made from;
- *   2. dist/compile-cache.bin: V8's code cache of the modules that `vmaudit scan domain` loads, made by running the
- *      CLI on fixture domains (text and JSON reports) with VMAUDIT_COMPILE_CACHE_WRITE set, merged.
+ *   2. dist/compile-cache.bin: V8's code cache of the modules that `vmaudit scan domain` loads and how their
+ *      require() calls resolved, made by running the CLI on a fixture domain (text and JSON reports) with
+ *      VMAUDIT_COMPILE_CACHE_WRITE set, merged.
  * Neither is needed: without them (or when they no longer match the sources) modules load the ordinary way.
  */
 const fs = require('node:fs');
@@ -16,7 +17,7 @@ const { spawnSync } = require('node:child_process');
 const ts = require('typescript');
 
 const ROOT = path.resolve(__dirname, '..');
-const { CACHE_FILE, CEL_VENDOR_DIR, readCacheItems, writeCache } = require('../dist/cli/compile-cache');
+const { CACHE_FILE, CEL_VENDOR_DIR, readCacheItems, treeStamp, writeCache } = require('../dist/cli/compile-cache');
 
 // 1. The CommonJS copy of the CEL library.
 const celMain = require.resolve('@marcbachmann/cel-js', { paths: [ROOT] });
@@ -50,6 +51,7 @@ const runs = [
   ['scan', 'domain', domain, '--format', 'json'],
 ];
 const merged = {};
+const resolutions = {};
 runs.forEach((args, i) => {
   const out = path.join(tmp, `${i}.bin`);
   const env = { ...process.env, VMAUDIT_COMPILE_CACHE_WRITE: out };
@@ -60,12 +62,14 @@ runs.forEach((args, i) => {
     process.exit(1);
   }
   // The run that compiled more of a module (more functions run) gives the larger cache: keep that one.
-  for (const [key, e] of Object.entries(readCacheItems(out))) {
+  const run = readCacheItems(out);
+  Object.assign(resolutions, run.resolutions);
+  for (const [key, e] of Object.entries(run.items)) {
     const have = merged[key];
     if (!have || (have.source === e.source && e.data.length > have.data.length)) merged[key] = { source: e.source, data: Buffer.from(e.data) };
   }
 });
 fs.rmSync(tmp, { recursive: true, force: true });
-writeCache(cacheFile, merged);
+writeCache(cacheFile, merged, resolutions, treeStamp(ROOT));
 const bytes = Object.values(merged).reduce((n, e) => n + e.data.length, 0);
-process.stdout.write(`${path.relative(ROOT, cacheFile)}: ${Object.keys(merged).length} modules, ${Math.round(bytes / 1024)} KiB; ${path.relative(ROOT, vendor)}: ${celPkg.name} ${celPkg.version} as CommonJS\n`);
+process.stdout.write(`${path.relative(ROOT, cacheFile)}: ${Object.keys(merged).length} modules, ${Object.keys(resolutions).length} resolutions, ${Math.round(bytes / 1024)} KiB; ${path.relative(ROOT, vendor)}: ${celPkg.name} ${celPkg.version} as CommonJS\n`);

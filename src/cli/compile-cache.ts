@@ -33,6 +33,14 @@ interface CacheHeader {
   arch: string;
   /** Path relative to the package root → where the source it was made from (UTF-8) and its cached data are. */
   entries: Record<string, CacheEntry>;
+  /**
+   * How `require(request)` from a module in directory D resolved (`D\0request` → file, all relative to the root):
+   * Node's resolution (stat calls, package.json and exports lookups) is ~15 % of the start-up. Used only while the
+   * installed tree is the one it was recorded on (`tree`: package.json and node_modules/.package-lock.json, which
+   * npm rewrites on every install), and per entry only when the file is still there.
+   */
+  resolutions?: Record<string, string>;
+  tree?: string;
 }
 interface CacheEntry {
   source: [offset: number, length: number];
@@ -46,6 +54,8 @@ export interface CacheItem {
 interface LoadedCache {
   entries: Record<string, CacheEntry>;
   blob: Buffer;
+  resolutions?: Record<string, string>;
+  tree?: string;
 }
 
 /** The parts of node:module's internals this needs (stable since Node 12: v8-compile-cache uses the same). */
@@ -81,16 +91,26 @@ function readCache(file: string): LoadedCache | undefined {
     const buf = fs.readFileSync(file);
     const n = buf.readUInt32LE(0);
     const header = JSON.parse(buf.toString('utf8', 4, 4 + n)) as CacheHeader;
-    if (header.format === 'vmaudit-compile-cache' && header.node === process.version && header.arch === process.arch) return { entries: header.entries, blob: buf.subarray(4 + n) };
+    if (header.format === 'vmaudit-compile-cache' && header.node === process.version && header.arch === process.arch) return { entries: header.entries, blob: buf.subarray(4 + n), resolutions: header.resolutions, tree: header.tree };
   } catch {
     /* absent or unreadable: compile as usual */
   }
   return undefined;
 }
 
+/** What the installed tree looks like to npm: the sizes and mtimes of package.json and node_modules/.package-lock.json. */
+export function treeStamp(root: string): string {
+  return ['package.json', path.join('node_modules', '.package-lock.json')]
+    .map((f) => {
+      const st = fs.statSync(path.join(root, f), { throwIfNoEntry: false });
+      return st ? `${st.size}:${st.mtimeMs}` : '-';
+    })
+    .join(' ');
+}
+
 /** Writes a cache file (scripts/build-compile-cache.js merges the runs' caches with it). */
-export function writeCache(file: string, items: Record<string, CacheItem>): void {
-  const header: CacheHeader = { format: 'vmaudit-compile-cache', node: process.version, arch: process.arch, entries: {} };
+export function writeCache(file: string, items: Record<string, CacheItem>, resolutions: Record<string, string> = {}, tree?: string): void {
+  const header: CacheHeader = { format: 'vmaudit-compile-cache', node: process.version, arch: process.arch, entries: {}, resolutions, ...(tree ? { tree } : {}) };
   const blobs: Buffer[] = [];
   let offset = 0;
   const put = (b: Buffer): [number, number] => {
@@ -105,11 +125,12 @@ export function writeCache(file: string, items: Record<string, CacheItem>): void
   fs.writeFileSync(file, Buffer.concat([len, json, ...blobs]));
 }
 
-/** Reads a cache file back as writeCache's items. */
-export function readCacheItems(file: string): Record<string, CacheItem> {
+/** Reads a cache file back as writeCache's items and resolutions. */
+export function readCacheItems(file: string): { items: Record<string, CacheItem>; resolutions: Record<string, string>; tree?: string } {
   const c = readCache(file);
-  if (!c) return {};
-  return Object.fromEntries(Object.entries(c.entries).map(([k, e]) => [k, { source: sourceOf(c, e), data: c.blob.subarray(e.data[0], e.data[0] + e.data[1]) }]));
+  if (!c) return { items: {}, resolutions: {} };
+  const items = Object.fromEntries(Object.entries(c.entries).map(([k, e]) => [k, { source: sourceOf(c, e), data: c.blob.subarray(e.data[0], e.data[0] + e.data[1]) }]));
+  return { items, resolutions: c.resolutions ?? {}, ...(c.tree ? { tree: c.tree } : {}) };
 }
 
 const sourceOf = (c: LoadedCache, e: CacheEntry) => c.blob.toString('utf8', e.source[0], e.source[0] + e.source[1]);
@@ -144,6 +165,8 @@ export interface CompileCacheStats {
   rejected: number;
   /** Whether the CEL library was loaded from the vendored CommonJS copy. */
   celVendored: boolean;
+  /** require() calls answered from the recorded resolutions. */
+  resolved: number;
 }
 
 /**
@@ -151,7 +174,7 @@ export interface CompileCacheStats {
  * VMAUDIT_COMPILE_CACHE_WRITE=FILE, writes the cache of every module compiled in this process to FILE at exit.
  */
 export function install(root: string): CompileCacheStats {
-  const stats: CompileCacheStats = { compiled: 0, cached: 0, rejected: 0, celVendored: false };
+  const stats: CompileCacheStats = { compiled: 0, cached: 0, rejected: 0, celVendored: false, resolved: 0 };
   if (process.env.VMAUDIT_NO_COMPILE_CACHE) return stats;
   const writeTo = process.env.VMAUDIT_COMPILE_CACHE_WRITE;
   const cache = writeTo ? undefined : readCache(path.join(root, CACHE_FILE));
@@ -159,13 +182,27 @@ export function install(root: string): CompileCacheStats {
   const inRoot = root.endsWith(path.sep) ? root : root + path.sep;
 
   let cel: string | null | undefined; // undefined: not looked up yet; null: no usable copy
+  const resolutions = cache?.resolutions && cache.tree === treeStamp(root) ? cache.resolutions : undefined;
+  const recorded: Record<string, string> = {};
   const resolve = M._resolveFilename;
+  const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
   M._resolveFilename = function (this: unknown, request: string, parent: unknown, ...rest: unknown[]) {
     if (request === CEL_PACKAGE) {
       if (cel === undefined) cel = vendoredCel(root, parent, resolve) ?? null;
       if (cel) return (stats.celVendored = true), cel;
     }
-    return resolve.call(this, request, parent, ...(rest as [boolean?, unknown?]));
+    // Plain require() calls from modules of this package (not require.resolve with options, not the main module).
+    const from = (parent as { filename?: unknown } | undefined)?.filename;
+    const plain = typeof from === 'string' && from.startsWith(inRoot) && !rest[0] && rest[1] === undefined && !request.startsWith('node:');
+    const key = plain ? `${rel(path.dirname(from))}\0${request}` : '';
+    const known = plain && resolutions ? resolutions[key] : undefined;
+    if (known !== undefined) {
+      const file = path.join(root, known);
+      if (fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return (stats.resolved++, file);
+    }
+    const file = resolve.call(this, request, parent, ...(rest as [boolean?, unknown?]));
+    if (writeTo && plain && path.isAbsolute(file) && file.startsWith(inRoot)) recorded[key] = rel(file);
+    return file;
   };
 
   const compile = M.prototype._compile;
@@ -199,7 +236,7 @@ export function install(root: string): CompileCacheStats {
     process.on('exit', () => {
       const items: Record<string, CacheItem> = {};
       for (const [key, p] of produced) items[key] = { source: p.content, data: p.script.createCachedData() };
-      writeCache(writeTo, items);
+      writeCache(writeTo, items, recorded, treeStamp(root));
     });
   }
   return stats;

@@ -50,6 +50,26 @@ describe('compile cache', () => {
     expect(edited.stats).toMatchObject({ compiled: 1, cached: 0 });
   });
 
+  it('answers require() from the recorded resolutions only while the file is there and the tree unchanged', () => {
+    const root = path.join(tmp, 'res');
+    fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'package.json'), '{"name": "res"}\n');
+    fs.writeFileSync(path.join(root, 'mod.js'), "exports.value = () => require('./dep').name;\n");
+    fs.writeFileSync(path.join(root, 'dep.js'), "exports.name = 'file';\n");
+    expect(load(root, { VMAUDIT_COMPILE_CACHE_WRITE: path.join(root, 'dist', 'compile-cache.bin') }).value).toBe('file');
+    expect(load(root)).toMatchObject({ value: 'file', stats: { resolved: 1 } }); // ./dep, required by mod.js
+    // The recorded file is gone: Node resolves ./dep anew (to the directory's index.js).
+    fs.rmSync(path.join(root, 'dep.js'));
+    fs.mkdirSync(path.join(root, 'dep'));
+    fs.writeFileSync(path.join(root, 'dep', 'index.js'), "exports.name = 'dir';\n");
+    expect(load(root)).toMatchObject({ value: 'dir', stats: { resolved: 0 } });
+    load(root, { VMAUDIT_COMPILE_CACHE_WRITE: path.join(root, 'dist', 'compile-cache.bin') });
+    expect(load(root)).toMatchObject({ value: 'dir', stats: { resolved: 1 } });
+    // Another installed tree (npm rewrote package.json): no recorded resolution is used at all.
+    fs.writeFileSync(path.join(root, 'package.json'), '{"name": "res", "version": "2.0.0"}\n');
+    expect(load(root)).toMatchObject({ value: 'dir', stats: { resolved: 0 } });
+  });
+
   it('VMAUDIT_NO_COMPILE_CACHE=1 leaves the loader alone', () => {
     const root = path.join(tmp, 'pkg');
     expect(load(root, { VMAUDIT_NO_COMPILE_CACHE: '1' }).stats).toMatchObject({ compiled: 0, cached: 0 });
