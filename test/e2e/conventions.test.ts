@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli, type CliRun } from '../helpers/cli';
+import { REPO_ROOT, runCli, type CliRun } from '../helpers/cli';
 
 /**
  * CLI conventions (issue 12), through the real CLI (./bin/run.js): -h and `help CMD` give the same help as --help;
@@ -130,6 +131,23 @@ describe('enum values are case-insensitive', () => {
 });
 
 describe('repeatable flags take one value each (never the arguments after them)', () => {
+  it('every repeatable flag of every command is non-greedy (multipleNonGreedy)', () => {
+    // The compiled commands, loaded by plain node (as the CLI loads them).
+    const script = `
+      const fs = require('node:fs'), path = require('node:path');
+      const dir = path.join(process.argv[1], 'dist', 'commands');
+      const out = { commands: 0, greedy: [] };
+      for (const f of fs.readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.js'))) {
+        out.commands++;
+        for (const [name, flag] of Object.entries(require(path.join(dir, f)).default.flags ?? {}))
+          if (flag.multiple && !flag.multipleNonGreedy) out.greedy.push(f.replace(/\\.js$/, '').split(path.sep).join(' ') + ' --' + name);
+      }
+      process.stdout.write(JSON.stringify(out));`;
+    const r = JSON.parse(execFileSync(process.execPath, ['-e', script, REPO_ROOT], { encoding: 'utf8' })) as { commands: number; greedy: string[] };
+    expect(r.commands).toBeGreaterThan(5);
+    expect(r.greedy).toEqual([]);
+  });
+
   const rules = path.join(tmp, 'site-rules');
   fs.mkdirSync(rules);
   fs.writeFileSync(
