@@ -179,10 +179,12 @@ describe('reports and rule docs', () => {
     for (const [format, head] of formats) expect(fs.readFileSync(path.join(dir, `r.${format}`), 'utf8').startsWith(head)).toBe(true);
   });
 
-  it('rules show prints what docs/rules/<ID>.md holds', async () => {
+  it('rules show prints what docs/rules/<ID>.md holds (then its Source section: files, requires, evidence)', async () => {
     const r = await vmaudit(['rules', 'show', 'dom-sec-001']);
     expect(r.code).toBe(0);
-    expect(fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'DOM-SEC-001.md'), 'utf8')).toContain(r.out.trimEnd());
+    const [doc, source] = r.out.split('\n## Source\n');
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'DOM-SEC-001.md'), 'utf8')).toContain(doc.trimEnd());
+    expect(source).toMatch(/^- Rule: \S*rules\/domain\/DOM-SEC-001\.yaml$/m);
     expect((await vmaudit(['rules', 'show', 'DOM-NOPE-001'])).code).toBe(2);
   });
 });
