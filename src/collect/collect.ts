@@ -49,7 +49,7 @@ export function collectorVersion(): string {
 /** Run the manifest for `opts.kind` as one script through `runner` and decode it into an EvidenceBundle. */
 export async function collectEvidence(runner: ScriptRunner, opts: CollectOptions): Promise<EvidenceBundle> {
   const items = opts.items ?? manifestFor(opts.kind);
-  const compiled = compileScript(items);
+  const compiled = compileScript(items, undefined, opts.kind);
   const env: Record<string, string> = {};
   let live = opts.live;
   if (opts.root !== undefined) {

@@ -19,7 +19,12 @@ export interface DecodedEvidence {
   complete: boolean;
   /** Human-readable notes about the stream (cut, malformed records). */
   problems: string[];
+  /** 1-based line of stdout where the body was first found damaged (a base64 line of the wrong length). */
+  badLine?: number;
 }
+
+/** GNU base64 wraps at 76 characters: every body line but the last has exactly this length. */
+const B64_WIDTH = 76;
 
 export const CONNECTION_LOST = 'connection lost';
 
@@ -246,7 +251,10 @@ export function decodeFrames(stdout: Buffer, nonce: string, items: readonly Mani
   let begun = false;
   let timeoutAvailable = false;
   const parts: Buffer[] = [];
-  for (const raw of stdout.toString('latin1').split('\n')) {
+  let short: number | undefined;
+  const all = stdout.toString('latin1').split('\n');
+  for (let n = 0; n < all.length; n++) {
+    const raw = all[n];
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.startsWith(prefix)) {
       const f = line.slice(prefix.length).split(' ');
@@ -260,7 +268,15 @@ export function decodeFrames(stdout: Buffer, nonce: string, items: readonly Mani
       continue;
     }
     // the body: base64 lines (a cut last line still decodes its complete bytes); other lines are noise
-    if (begun && line !== '' && B64_LINE.test(line)) parts.push(Buffer.from(line, 'base64'));
+    if (begun && line !== '' && B64_LINE.test(line)) {
+      // a line shorter than the width, then more: a line of the body was damaged (or a foreign line taken for one)
+      if (short !== undefined && out.badLine === undefined) {
+        out.badLine = short + 1;
+        out.problems.push(`damaged output at line ${short + 1}: a base64 line of ${all[short].replace(/\r$/, '').length} characters inside the body`);
+      }
+      if (line.length !== B64_WIDTH) short = n;
+      parts.push(Buffer.from(line, 'base64'));
+    }
   }
   const data = Buffer.concat(parts).toString('latin1');
   const chunks = data.split(`\n${nonce} `);

@@ -17,7 +17,7 @@ import { EVIDENCE_LIMIT } from './evidence';
  *
  * Output (N = per-run random nonce, e.g. `VMA3f9c...:`):
  *
- *   N BEGIN <version> <live 0|1> <timeout-available 0|1> <uid>          plain text
+ *   N BEGIN <version> <live 0|1> <timeout-available 0|1> <uid> <kind>   plain text (kind: host, guest or -)
  *   <base64 lines: the binary stream below, one base64 process>
  *   N DONE                                                                plain text
  *
@@ -489,7 +489,7 @@ function itemCode(item: ManifestItem): string {
 }
 
 /** Compile `items` into a script. `nonce` is for tests only; by default a fresh random one per run. */
-export function compileScript(items: readonly ManifestItem[], nonce = `VMA${randomBytes(16).toString('hex')}:`): CompiledScript {
+export function compileScript(items: readonly ManifestItem[], nonce = `VMA${randomBytes(16).toString('hex')}:`, kind?: 'host' | 'guest', header: string[] = []): CompiledScript {
   if (!/^VMA[0-9a-f]{8,64}:$/.test(nonce)) throw new Error('bad nonce');
   const vars = new Set<keyof typeof VARIABLES>();
   for (const it of items) {
@@ -497,12 +497,13 @@ export function compileScript(items: readonly ManifestItem[], nonce = `VMA${rand
     if (it.kind === 'command') for (const a of it.args ?? []) if (typeof a !== 'string') vars.add(a.variable);
   }
   const lines: string[] = [
+    ...header,
     `# vmaudit evidence collector, script version ${SCRIPT_VERSION} (generated). Reads the declared evidence and prints it on stdout.`,
     '# It writes nothing: no files, no temp files. The whole body is a function so sh parses it before running.',
     '_vmaudit_main() {',
     `N=${shq(nonce)}; V=${SCRIPT_VERSION}; C=${FILE_CAP}; C1=${FILE_CAP + 1}; EC=${STDERR_CAP}; BT=${BATCH_TIMEOUT_SEC}; ESC=${shq(headerMarker(nonce))}`,
     PRELUDE,
-    `printf '%s BEGIN %s %s %s %s\\n' "$N" "$V" "$LIVE" "$_TO" "$_U"`,
+    `printf '%s BEGIN %s %s %s %s %s\\n' "$N" "$V" "$LIVE" "$_TO" "$_U" ${kind ?? '-'}`,
     '{',
     'exec 5>&1',
     ...[...vars].map((v) => VARIABLE_CODE[v]),

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { LineIndex } from '../util/location';
 import type { EvidenceBundle } from './evidence';
 import { EVIDENCE_FORMAT, EVIDENCE_VERSION } from './evidence';
+import { isRawOutput, parseRawOutput } from './raw';
 import { ScanError } from './runner';
 import { readInputText } from '../util/read-input';
 import { jsonSyntaxError } from '../util/json-positions';
@@ -59,6 +60,8 @@ export function saveSnapshot(file: string, bundle: EvidenceBundle): void {
 export function loadSnapshot(file: string): EvidenceBundle {
   const read = readInputText(file, 'snapshot');
   if (!read.ok) throw new ScanError('input', `${file}: cannot read snapshot: ${read.reason}`);
+  // the raw output of `vmaudit collect --script` run by any runner, saved per host, is a snapshot too
+  if (isRawOutput(read.data)) return parseRawOutput(read.data, file);
   return parseSnapshot(read.data, file);
 }
 

@@ -4,6 +4,7 @@ import { collectEvidence } from '../collect/collect';
 import type { EvidenceBundle } from '../collect/evidence';
 import { LocalRunner } from '../collect/local';
 import { checksOf, describeItem, manifestFor } from '../collect/manifest';
+import { collectorScript } from '../collect/raw';
 import { loadRules } from '../engine/rule-loader';
 import { ScanError } from '../collect/runner';
 import { saveSnapshot, serializeSnapshot } from '../collect/snapshot';
@@ -20,12 +21,19 @@ Audit the snapshot later with \`vmaudit scan host --snapshot FILE\`.`;
     '<%= config.bin %> collect --output hv01.evidence.json',
     '<%= config.bin %> collect --root /mnt/hv01 --output hv01.json',
     '<%= config.bin %> collect --guest > guest.json',
+    '<%= config.bin %> collect --script > vmaudit-collect.sh   # run by Ansible, Salt, SSM...; then scan host --snapshot OUTPUTS',
   ];
 
   static override flags = {
     root: Flags.string({ summary: 'Audit a mounted or copied root filesystem instead of the running system (live-only commands are skipped).' }),
     guest: Flags.boolean({ summary: 'Collect guest-side evidence (run inside the VM) instead of host evidence.', default: false }),
     list: Flags.boolean({ summary: 'Print what would be read, and why, without reading anything.', default: false }),
+    script: Flags.boolean({
+      summary: 'Print the compiled POSIX sh collection script instead of running it, for any runner (Ansible, Salt, SSM, Rundeck).',
+      description: 'Run it with sh on each target (as the user that should read the evidence, usually root) and save its stdout per host; then `vmaudit scan host --snapshot OUTPUT...` reads those outputs (the host is named by the file). VMAUDIT_ROOT=DIR in its environment audits a mounted root instead of the running system. See docs/orchestrators.md.',
+      default: false,
+      exclusive: ['list', 'output', 'root'],
+    }),
     output: Flags.string({ char: 'o', summary: 'Write the snapshot to FILE instead of stdout.' }),
     name: Flags.string({ summary: 'Name recorded for the target (default: localhost, or the --root directory).' }),
     timeout: Flags.integer({ summary: 'Abort the collection after this many seconds.', default: 600, min: 1 }),
@@ -37,6 +45,10 @@ Audit the snapshot later with \`vmaudit scan host --snapshot FILE\`.`;
     if (flags.root !== undefined && !isDirectory(flags.root)) this.error(`--root ${flags.root}: not a directory`, { exit: 2 });
     if (flags.list) {
       this.printList(kind);
+      return;
+    }
+    if (flags.script) {
+      process.stdout.write(collectorScript(kind));
       return;
     }
     const runner = new LocalRunner({ label: flags.root ?? 'localhost' });
@@ -86,3 +98,4 @@ function isDirectory(p: string): boolean {
     return false;
   }
 }
+

@@ -290,7 +290,7 @@ describe('cut stream', () => {
         expect(d.files['/etc/b']).toMatchObject({ state: 'ok', content: 'real\n' });
       }
       // the output is plain ASCII lines (what an orchestrator's text capture keeps), ending with DONE
-      expect(res.stdout.toString('latin1')).toMatch(/^VMA0123456789abcdef: BEGIN 2 0 1 \d+\n([A-Za-z0-9+/=]+\n)+VMA0123456789abcdef: DONE\n$/);
+      expect(res.stdout.toString('latin1')).toMatch(/^VMA0123456789abcdef: BEGIN 2 0 1 \d+ -\n([A-Za-z0-9+/=]+\n)+VMA0123456789abcdef: DONE\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
