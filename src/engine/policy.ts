@@ -191,11 +191,15 @@ export function shippedPolicyNames(): string[] {
   }
 }
 
-/** A bare word (no slash, no extension) names a shipped policy; anything else is a path relative to `fromDir`. */
+/**
+ * A bare word (no slash, no extension) names a shipped policy, in any case (`--policy Strict`: shipped names are
+ * lower-case); anything else is a path relative to `fromDir`.
+ */
 export function resolvePolicyRef(ref: string, fromDir = process.cwd()): { file: string; display: string; shipped: boolean } {
   if (/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(ref)) {
-    const file = path.join(POLICY_DIR, `${ref}.yaml`);
-    return { file, display: `policies/${ref}.yaml`, shipped: true };
+    const name = ref.toLowerCase();
+    const file = path.join(POLICY_DIR, `${name}.yaml`);
+    return { file, display: `policies/${name}.yaml`, shipped: true };
   }
   const file = path.resolve(fromDir, ref);
   const rel = path.relative(process.cwd(), file);

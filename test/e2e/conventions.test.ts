@@ -114,6 +114,15 @@ describe('enum values are case-insensitive', () => {
     expect(shown.length).toBeLessThan((JSON.parse(all.stdout) as unknown[]).length);
   });
 
+  it('--policy STRICT is the shipped policy strict (its gate at medium, not the default policy\'s high)', async () => {
+    const medium = 'fixtures/domains/guide-rdm-physical.xml'; // one medium finding
+    const [upper, lower, byDefault] = await Promise.all([cli(['scan', 'domain', medium, '--policy', 'STRICT', '-f', 'json']), cli(['scan', 'domain', medium, '--policy', 'strict', '-f', 'json']), cli(['scan', 'domain', medium, '-f', 'json'])]);
+    expect(lower.code).toBe(1);
+    expect(byDefault.code).toBe(0);
+    expect(upper.code).toBe(1);
+    expect(upper.stdout).toBe(lower.stdout);
+  });
+
   it('policy init --extends STRICT writes extends: strict', async () => {
     const [upper, lower] = await Promise.all([cli(['policy', 'init', '--extends', 'STRICT']), cli(['policy', 'init', '--extends', 'strict'])]);
     expect(upper.code).toBe(0);
