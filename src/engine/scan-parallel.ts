@@ -20,6 +20,18 @@ const BATCH = 100;
 const WORKER_OLD_GEN_MB = 128;
 const WORKER_YOUNG_GEN_MB = 8;
 
+/**
+ * The worker's code: scan-worker.js, loaded like the CLI's main thread loads its modules (the build's code cache and
+ * CommonJS copy of the CEL library, src/cli/compile-cache.ts) when the process has them on, i.e. ran through
+ * bin/run.js without VMAUDIT_NO_COMPILE_CACHE.
+ */
+function workerScript(workerFile: string): string {
+  const root = path.join(__dirname, '..', '..');
+  const cache = path.join(root, 'dist', 'cli', 'compile-cache.js');
+  const install = fs.existsSync(cache) && !process.env.VMAUDIT_NO_COMPILE_CACHE ? `require(${JSON.stringify(cache)}).install(${JSON.stringify(root)});` : '';
+  return `${install}require(${JSON.stringify(workerFile)});`;
+}
+
 /** Worker count: VMAUDIT_WORKERS when set (1 = none), else one per CPU (at most 8) for large batches. */
 export function workerCount(files: number, env: NodeJS.ProcessEnv = process.env): number {
   const forced = Number.parseInt(env.VMAUDIT_WORKERS ?? '', 10);
@@ -48,7 +60,7 @@ export async function scanDomainFilesParallel(files: readonly string[], rules: r
   let next = 0;
   const runWorker = () =>
     new Promise<void>((resolve) => {
-      const w = new Worker(workerFile, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GEN_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GEN_MB } });
+      const w = new Worker(workerScript(workerFile), { eval: true, workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GEN_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GEN_MB } });
       let current: string[] | undefined;
       const feed = () => {
         current = batches[next++];
