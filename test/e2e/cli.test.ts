@@ -151,7 +151,7 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
   it('rules list shows every rule with its guide section', async () => {
     const r = await cli(['rules', 'list']);
     expect(r.code).toBe(0);
-    for (const rule of builtin) expect(r.stdout).toMatch(new RegExp(`^${rule.id}\\s+${rule.severity}\\s+${rule.scope}\\s+${rule.guide.join(', ').replace(/[()/.]/g, '\\$&')}\\s+`, 'm'));
+    for (const rule of builtin) expect(r.stdout).toMatch(new RegExp(`^${rule.id}\\s+${rule.severity}\\s+${rule.scope}\\s+${(rule.guide ?? []).join(', ').replace(/[()/.]/g, '\\$&')}\\s+`, 'm'));
     expect(r.stdout).toContain(`${builtin.length} rules`);
     expect(r.stdout).toMatch(/^DOM-SEC-004 .* \(opt-in\)$/m);
     const json = JSON.parse((await cli(['rules', 'list', '--json'])).stdout) as { id: string; guide: string[]; optIn: boolean }[];
