@@ -38,13 +38,14 @@ export function mergePlatform(...layers: (Partial<Record<PlatformComponent, stri
 export function parsePlatformFlag(text: string): { value: Partial<Record<PlatformComponent, string>>; error: string | null } {
   const value: Partial<Record<PlatformComponent, string>> = {};
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^([a-z]+)=(.*)$/.exec(item);
-    if (!m || !(PLATFORM_COMPONENTS as readonly string[]).includes(m[1])) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(item);
+    const component = m?.[1].toLowerCase(); // any case: LIBVIRT=9.0
+    if (!m || !(PLATFORM_COMPONENTS as readonly string[]).includes(component!)) {
       return { value, error: `'${item}': expected COMPONENT=VERSION with COMPONENT one of ${PLATFORM_COMPONENTS.join(', ')} (e.g. libvirt=9.0,qemu=7.2)` };
     }
     const v = upstreamVersion(m[2]);
     if (v === null) return { value, error: `'${item}': '${m[2]}' is not a version` };
-    value[m[1] as PlatformComponent] = v;
+    value[component as PlatformComponent] = v;
   }
   return { value, error: null };
 }

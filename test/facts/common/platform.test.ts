@@ -43,6 +43,7 @@ describe('platform', () => {
 
   it('parses --platform and refuses unknown components and non-versions', () => {
     expect(parsePlatformFlag('libvirt=9.0, qemu=1:7.2+dfsg')).toEqual({ value: { libvirt: '9.0', qemu: '7.2' }, error: null });
+    expect(parsePlatformFlag('LIBVIRT=9.0,Qemu=7.2')).toEqual({ value: { libvirt: '9.0', qemu: '7.2' }, error: null });
     expect(parsePlatformFlag('libvirtd=9.0').error).toMatch(/COMPONENT one of libvirt, qemu, kernel/);
     expect(parsePlatformFlag('qemu=latest').error).toMatch(/'latest' is not a version/);
   });
