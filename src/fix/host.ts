@@ -278,7 +278,6 @@ function ansibleChanges(a: HostAction, prefix: string, n: number): string[] {
         "    changed_when: vmaudit_sysfs.stdout is search('^changed', multiline=True)",
         tags,
       ].join('\n');
-      if (!a.persist) return [now];
       const boot = [
         `  - name: ${yq(`${a.ruleIds.join(', ')}: ${sysfsKey(a.path)} = ${a.value} at every boot (sysfsutils)`)}`,
         '    ansible.builtin.lineinfile:',
