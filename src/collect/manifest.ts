@@ -8,16 +8,15 @@
  * either which facts it feeds (`facts`: CEL paths such as `host.daemonConfigs`, `domains`, `platform.libvirt`,
  * `guest.tpm.pcrs`) or, when no rule reads it, why it is collected anyway (`unread`).
  *
- * Which rules an item serves is derived, never listed by hand: `checksOf` matches the item's facts against what
- * each rule reads (`factsRead`: its `requires`, the fact paths its CEL names, its platform range). The host and
- * guest coverage proofs (test/collect/manifest-coverage.test.ts, guest-manifest.test.ts) check both directions:
+ * Which rules an item serves is derived, never listed by hand: `checksOf` (manifest-index.ts) matches the item's
+ * facts against what each rule reads (its `requires`, the fact paths its parsed CEL reads, its platform range). The
+ * host and guest coverage proofs (test/collect/host-manifest.test.ts, guest-manifest.test.ts) check both directions:
  * every fact a rule reads is fed by some item, every item is read by some rule or says why not, and removing an
  * item's evidence from the fixture hosts changes no fact the item does not declare.
  */
 import { SYSTEM_UNIT_PATH, unitSearchPaths } from '../facts/common/systemd';
 import { CPUIDLE_DIR, HALTPOLL_DEFAULTS, HALTPOLL_PARAM_DIR } from '../facts/guest/cpuidle';
 import { QGA_DEFAULT_CONFIG } from '../facts/guest/qga';
-import type { Rule } from '../engine/generated/rule';
 import { shPathPattern } from '../util/patterns';
 import { QGA_BINARIES, QGA_ENV_FILES, QGA_UNIT } from '../facts/guest/build-qga';
 import { TPM_PCR_BANK_DIRS } from '../facts/guest/build-tpm';
@@ -266,9 +265,9 @@ export const HOST_MANIFEST: readonly ManifestItem[] = [
   // domains
   { kind: 'command', id: 'virsh.list', requires: ['virsh'], script: 'virsh -c qemu:///system list --all --name', liveOnly: true, needsRoot: false, timeoutSec: 30, why: 'defined domains', unread: 'virsh.dumpxml lists the domains itself; this list is kept for the auditor' },
   { kind: 'command', id: 'virsh.list.running', requires: ['virsh'], script: 'virsh -c qemu:///system list --name', liveOnly: true, needsRoot: false, timeoutSec: 30, why: 'running domains', facts: ['host.domainState'] },
-  { kind: 'command', id: 'virsh.dumpxml', requires: ['virsh'], each: 'virsh -c qemu:///system list --all --name', script: 'virsh -c qemu:///system dumpxml --security-info -- "$1"', virshBatch: { uri: 'qemu:///system', before: ['dumpxml', '--security-info', '--'] }, liveOnly: true, needsRoot: false, timeoutSec: 30, why: 'live domain XML with graphics passwords (presence only is used) and live seclabels', facts: ['domains', 'domain'] },
+  { kind: 'command', id: 'virsh.dumpxml', requires: ['virsh'], each: 'virsh -c qemu:///system list --all --name', script: 'virsh -c qemu:///system dumpxml --security-info -- "$1"', virshBatch: { uri: 'qemu:///system', before: ['dumpxml', '--security-info', '--'] }, liveOnly: true, needsRoot: false, timeoutSec: 30, why: 'live domain XML with graphics passwords (presence only is used) and live seclabels', facts: ['domains', 'domain', 'input'] },
   { kind: 'dir', path: '/etc/libvirt/qemu', why: 'persistent domain definitions present', unread: 'the definitions are read by the *.xml glob below; the listing shows what else the directory holds' },
-  { kind: 'glob', pattern: '/etc/libvirt/qemu/*.xml', read: 'file', why: 'persistent domain XML (offline audits)', facts: ['domains', 'domain'] },
+  { kind: 'glob', pattern: '/etc/libvirt/qemu/*.xml', read: 'file', why: 'persistent domain XML (offline audits)', facts: ['domains', 'domain', 'input'] },
   { kind: 'glob', pattern: '/etc/libvirt/qemu/autostart/*', read: 'link', why: 'autostarted domains', facts: ['host.domainState'] },
 ];
 
@@ -421,38 +420,4 @@ export function itemCovers(item: ManifestItem, section: 'files' | 'dirs' | 'comm
     case 'command':
       return section === 'commands' && (key === item.id || (item.each !== undefined && key.startsWith(`${item.id}:`)));
   }
-}
-
-const CEL_ROOTS = /\b(host|guest|domains|domain|platform)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g;
-/** Rule fields that hold CEL (or text templates with CEL); prose fields (title, rationale...) are not read. */
-const CEL_FIELDS = ['for-each', 'where', 'assert', 'location', 'subject', 'message', 'remediation'] as const;
-
-/**
- * The fact paths a rule reads: its `requires`, every `host.*` / `guest.*` / `domain(s)` / `platform.*` path its CEL
- * names (`domain` / `domains` alone are read whole), its platform range (`platform.<component>`), and the subject of its scope
- * (`domain` for domain rules, which are evaluated once per domain definition).
- */
-export function factsRead(rule: Rule): string[] {
-  const out = new Set<string>(rule.requires ?? []);
-  const r = rule as unknown as Record<string, unknown>;
-  const text = CEL_FIELDS.map((f) => (r[f] === undefined ? '' : JSON.stringify(r[f]))).join('\n');
-  // A bare `host` / `guest` / `platform` (a null test, a whole object handed to a function) names no evidence.
-  for (const m of text.matchAll(CEL_ROOTS)) if (m[2] || m[1] === 'domain' || m[1] === 'domains') out.add(`${m[1]}${m[2]}`);
-  for (const k of Object.keys(rule.platform ?? {})) out.add(`platform.${k}`);
-  if (rule.scope === 'domain') out.add('domain');
-  return [...out].sort();
-}
-
-/** True when one path is the other or contains it (`host.sasl` and `host.sasl.users` overlap). */
-export function factsOverlap(a: string, b: string): boolean {
-  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
-}
-
-/** The rules (ids, sorted) that read a fact `item` feeds: derived from `factsRead`, never listed by hand. */
-export function checksOf(item: ManifestItem, rules: readonly Rule[]): string[] {
-  const facts = item.facts ?? [];
-  return rules
-    .filter((r) => factsRead(r).some((p) => facts.some((f) => factsOverlap(f, p))))
-    .map((r) => r.id)
-    .sort();
 }

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { collectEvidence } from '../../src/collect/collect';
 import type { EvidenceBundle } from '../../src/collect/evidence';
 import { LocalRunner } from '../../src/collect/local';
-import { checksOf, factsOverlap, factsRead, GUEST_MANIFEST, HOST_GUEST_AGENT_ITEM, HOST_MANIFEST, itemCovers, type ManifestItem } from '../../src/collect/manifest';
+import { GUEST_MANIFEST, HOST_GUEST_AGENT_ITEM, HOST_MANIFEST, itemCovers, type ManifestItem } from '../../src/collect/manifest';
+import { checksOf, factsOverlap, factsRead } from '../../src/collect/manifest-index';
 import { loadRules } from '../../src/engine/rule-loader';
 import { buildHostFacts } from '../../src/facts/host/build';
 
