@@ -137,11 +137,23 @@ export type RuleOutcome =
 /** Without `requires`, a rule needs at least its scope's main facts. `requires: []` runs it regardless. */
 const DEFAULT_REQUIRES: Record<Rule['scope'], string[]> = { domain: ['domain'], host: ['host'], guest: ['guest'], cross: ['host', 'domains'] };
 
+/** A `requires` path split once per process (`host.sasl.users` → its parts, and `host.sasl.users`, `host.sasl`, `host`). */
+const REQUIRE_PATHS = new Map<string, { parts: string[]; prefixes: string[] }>();
+function requirePath(req: string): { parts: string[]; prefixes: string[] } {
+  let r = REQUIRE_PATHS.get(req);
+  if (!r) {
+    const parts = req.split('.');
+    r = { parts, prefixes: parts.map((_, i) => parts.slice(0, parts.length - i).join('.')) };
+    REQUIRE_PATHS.set(req, r);
+  }
+  return r;
+}
+
 export function unknownReason(requires: readonly string[] | undefined, ctx: EvalContext): string | undefined {
   for (const req of requires ?? []) {
-    const parts = req.split('.');
-    for (let i = parts.length; i >= 1; i--) {
-      const reason = ctx.unknown[parts.slice(0, i).join('.')];
+    const { parts, prefixes } = requirePath(req);
+    for (const prefix of prefixes) {
+      const reason = ctx.unknown[prefix];
       if (reason !== undefined) return reason;
     }
     let v: unknown = ctx.vars;
