@@ -27,6 +27,7 @@ const bundle = {
   format: 'vmaudit-rules-bundle',
   version: 1,
   digest: loader.rulesDigest(loader.BUILTIN_RULES_DIR),
+  stamp: loader.rulesStamp(rules.map((r) => r.file)),
   rules: rules.map((r) => ({ file: path.relative(loader.PACKAGE_ROOT, r.file).split(path.sep).join('/'), rule: r.rule })),
 };
 // The bundle must give the rules back exactly as the YAML loader does (no Dates, undefined or other non-JSON values).
