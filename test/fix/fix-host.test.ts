@@ -40,12 +40,33 @@ const keys = (r: CliRun): string[] => {
 const vmaudit = (args: string[], meta?: string) => runCli(args, { env: { VMAUDIT_FIXTURE_META: meta, VMAUDIT_WORKERS: undefined } });
 
 let tmp: string;
+const GRUB_DEBIAN = 'GRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n';
+const THP = 'sys/kernel/mm/transparent_hugepage/enabled';
+
+/**
+ * What the kernel does when a selection file (`always [madvise] never`) is written a value: it shows the same options
+ * with the written one selected. A copy's file just holds what was written.
+ */
+function emulateSelection(root: string, original: string): void {
+  const f = path.join(root, THP);
+  if (!fs.existsSync(f)) return;
+  const written = fs.readFileSync(f, 'utf8').trim();
+  if (written.includes('[')) return;
+  const options = original.trim().split(/\s+/).map((t) => t.replace(/^\[(.*)\]$/, '$1'));
+  if (options.includes(written)) fs.writeFileSync(f, `${options.map((o) => (o === written ? `[${o}]` : o)).join(' ')}\n`);
+}
 
 /** A copy of the fixture root with the meta's modes applied and empty dirs made; returns the owners-only meta file. */
 function materialise(name: string, dest: string): string {
   fs.cpSync(path.join(REPO_ROOT, 'fixtures', 'hosts', name), dest, { recursive: true, verbatimSymlinks: true });
   const meta = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'fixtures', 'hosts', `${name}.meta.json`), 'utf8')) as Meta;
   for (const d of meta.emptyDirs ?? []) fs.mkdirSync(path.join(dest, d), { recursive: true });
+  // Kernel command-line fixes edit GRUB_CMDLINE_LINUX: a copy without /etc/default/grub gets Debian 12's two lines.
+  const grub = path.join(dest, 'etc/default/grub');
+  if (!fs.existsSync(grub)) {
+    fs.mkdirSync(path.dirname(grub), { recursive: true });
+    fs.writeFileSync(grub, GRUB_DEBIAN);
+  }
   const owners: Meta = { default: meta.default, paths: {} };
   // Deepest first: a directory made 0700 before its files would still be writable by root, but not by others.
   for (const [p, v] of Object.entries(meta.paths).sort((a, b) => b[0].length - a[0].length)) {
@@ -62,8 +83,10 @@ interface Outcome {
   original: string[];
   unfixedCopy: string[];
   fixed: Set<string>;
-  ansible?: { syntax: string; first: string; second: string; rescan: string[] };
-  sh?: { first: string; second: string; rescan: string[] };
+  ansible?: { syntax: string; first: string; second: string; rescan: string[]; grub: string; dropins: string[] };
+  sh?: { first: string; second: string; rescan: string[]; grub: string; dropins: string[] };
+  /** Findings whose fix is a kernel parameter ("# fixes at next boot: ..."): in /etc/default/grub, not yet in /proc/cmdline. */
+  nextBoot: Set<string>;
 }
 const outcomes = new Map<string, Outcome>();
 
@@ -88,10 +111,11 @@ describeWithOracles(['ansible-playbook', 'dash'], 'vmaudit fix host: playbook an
         expect(script.code).toBeLessThan(2);
         // The findings the output claims to fix ("# fixes: RULE file:line; ..." on uncommented actions).
         const fixed = new Set<string>();
+        const nextBoot = new Set<string>();
         const text = fs.readFileSync(`${s}.sh`, 'utf8').split('\n');
         text.forEach((l, i) => {
-          const m = /^# fixes: (.*)$/.exec(l);
-          if (m && !text[i + 1].startsWith('# NEEDS A CHOICE')) for (const x of m[1].split('; ')) fixed.add(x);
+          const m = /^# fixes( at next boot)?: (.*)$/.exec(l);
+          if (m && !text[i + 1].startsWith('# NEEDS A CHOICE')) for (const x of m[2].split('; ')) (m[1] ? nextBoot : fixed).add(x);
         });
         const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_INVENTORY_UNPARSED_WARNING: 'false', ANSIBLE_LOCAL_TEMP: path.join(tmp, `${name}.ansible-tmp`), ANSIBLE_HOME: path.join(tmp, `${name}.ansible-home`) };
         const ap = (args: string[]) => run('ansible-playbook', ['-i', 'localhost,', ...args, `${a}.yml`], { env }).then((r) => r.stdout);
@@ -105,18 +129,27 @@ describeWithOracles(['ansible-playbook', 'dash'], 'vmaudit fix host: playbook an
         for (const root of [a, s]) {
           const wq = path.join(root, 'sys/devices/virtual/workqueue');
           if (fs.existsSync(path.join(wq, 'cpumask_requested'))) fs.writeFileSync(path.join(wq, 'cpumask_requested'), fs.readFileSync(path.join(wq, 'cpumask')));
+          const thp = path.join(REPO_ROOT, 'fixtures', 'hosts', name, THP);
+          if (fs.existsSync(thp)) emulateSelection(root, fs.readFileSync(thp, 'utf8'));
         }
+        const dropins = (root: string): string[] => {
+          const d = path.join(root, 'etc/systemd/system');
+          if (!fs.existsSync(d)) return [];
+          return fs.readdirSync(d).filter((x) => x.endsWith('.d')).flatMap((x) => fs.readdirSync(path.join(d, x)).filter((f) => f.startsWith('vmaudit-')).map((f) => `${x}/${f}: ${fs.readFileSync(path.join(d, x, f), 'utf8').split('\n').filter((l) => /^\w+=/.test(l)).join(' ')}`)).sort();
+        };
+        const grubOf = (root: string) => fs.readFileSync(path.join(root, 'etc/default/grub'), 'utf8');
         const [ra, rs] = await Promise.all([vmaudit(['scan', 'host', '--root', a, '--format', 'json'], ownersA), vmaudit(['scan', 'host', '--root', s, '--format', 'json'], ownersS)]);
         outcomes.set(name, {
           original: keys(orig),
           unfixedCopy: keys(unfixed),
           fixed,
-          ansible: { syntax, first, second, rescan: keys(ra) },
-          sh: { first: sh1, second: sh2, rescan: keys(rs) },
+          nextBoot,
+          ansible: { syntax, first, second, rescan: keys(ra), grub: grubOf(a), dropins: dropins(a) },
+          sh: { first: sh1, second: sh2, rescan: keys(rs), grub: grubOf(s), dropins: dropins(s) },
         });
       }),
     );
-  }, 120000);
+  }, 300000);
   afterAll(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('some fixture host has host fixes (the test is not vacuous)', () => {
@@ -124,6 +157,26 @@ describeWithOracles(['ansible-playbook', 'dash'], 'vmaudit fix host: playbook an
     expect(outcomes.get('guide-literal')!.fixed).toEqual(expect.any(Set));
     expect([...outcomes.get('guide-literal')!.fixed]).toEqual(expect.arrayContaining(['QEMU-CONF-009 /etc/libvirt/qemu.conf:1', 'HOST-WQ-001 /sys/devices/virtual/workqueue/cpumask:1', 'HOST-SWTPM-001 /var/lib/swtpm-localca:1']));
     expect([...outcomes.get('modular-daemons')!.fixed]).toContain('LV-TLS-001 /etc/libvirt/virtproxyd.conf:6');
+    // Issue 10 item 1: the access driver (virConf), the -ro.socket drop-ins (one per unit), THP at runtime.
+    expect([...outcomes.get('guide-literal')!.fixed]).toEqual(expect.arrayContaining(['LV-ACL-001 /etc/libvirt/libvirtd.conf:1', 'LV-UNIX-004 /usr/lib/systemd/system/libvirtd-ro.socket:11', 'HOST-THP-001 /sys/kernel/mm/transparent_hugepage/enabled:1']));
+    expect([...outcomes.get('rhel-stock')!.fixed]).toEqual(expect.arrayContaining(['LV-ACL-001 /etc/libvirt/virtproxyd.conf:1', 'LV-ACL-001 /etc/libvirt/virtqemud.conf:1', 'LV-UNIX-004 /usr/lib/systemd/system/virtproxyd-ro.socket:11', 'LV-UNIX-004 /usr/lib/systemd/system/virtqemud-ro.socket:11']));
+  });
+
+  it('drop-ins: one file per unit and rule under /etc/systemd/system, the same from ansible and sh', () => {
+    const o = outcomes.get('rhel-stock')!;
+    expect(o.sh!.dropins).toEqual(['virtproxyd-ro.socket.d/vmaudit-LV-UNIX-004.conf: SocketMode=0660', 'virtqemud-ro.socket.d/vmaudit-LV-UNIX-004.conf: SocketMode=0660']);
+    expect(o.ansible!.dropins).toEqual(o.sh!.dropins);
+  });
+
+  it('THP: the persistent form is transparent_hugepage=never added once to GRUB_CMDLINE_LINUX (Debian\'s other lines kept); the reboot is a printed note', () => {
+    const o = outcomes.get('guide-literal')!;
+    const want = GRUB_DEBIAN.replace('GRUB_CMDLINE_LINUX=""', 'GRUB_CMDLINE_LINUX="transparent_hugepage=never"');
+    expect(o.sh!.grub).toBe(want);
+    expect(o.ansible!.grub).toBe(want);
+    expect(o.sh!.first).toMatch(/^then run: .*update-grub.*reboot/m);
+    expect(o.ansible!.first).toMatch(/then run: .*update-grub.*reboot/);
+    // A host without a THP finding keeps its GRUB file byte for byte.
+    expect(outcomes.get('debian-default')!.sh!.grub).toBe(GRUB_DEBIAN);
   });
 
   describe.each(HOSTS)('%s', (name) => {
@@ -141,6 +194,7 @@ describeWithOracles(['ansible-playbook', 'dash'], 'vmaudit fix host: playbook an
         expect(o.ansible!.second).toMatch(/changed=0 .*failed=0/);
       } else expect(o.ansible!.first).not.toMatch(/changed=[1-9]|failed=[1-9]/);
       expect(o.ansible!.rescan).toEqual(o.original.filter((k) => !o.fixed.has(k)));
+      if (o.fixed.size) expect(o.ansible!.second).not.toMatch(/then run:/);
     });
 
     it('sh under dash: fixes every claimed finding, adds none; a second run changes nothing', () => {
