@@ -9,9 +9,10 @@
  *
  *   vmaudit:  node bin/run.js scan host --targets-file T --ssh-config F --remote-root R --concurrency C
  *             --format sarif --output … (connect, collect, decode, evaluate every rule, write the report)
- *   OpenSSH:  xargs -P C -I{} sh -c 'ssh -F F -o BatchMode=yes {} sh -s < script > out/{}' over the same
- *             targets, where `script` is the same compiled collection script (+ the same VMAUDIT_ROOT export)
- *             vmaudit sends; raw framed outputs are only saved, not decoded or evaluated.
+ *   OpenSSH:  the floor of collecting the same files with plain OpenSSH and no vmaudit at all (issue 14):
+ *             xargs -P C -I{} sh -c 'ssh -F F -o BatchMode=yes {} tar cf - FILES... > out/{}' over the same
+ *             targets, FILES being every file vmaudit reads content from on that root (taken from a local
+ *             collection of it); the archives are only saved, nothing is decoded or evaluated.
  *
  * Runs alternate (vmaudit, OpenSSH, …) so machine noise hits both alike; medians are compared (ratio =
  * vmaudit / OpenSSH, target <= 1.0). Exec channels per host are counted from sshd's own log ("Starting session"
@@ -190,7 +191,24 @@ async function main() {
     const report = path.join(dir, 'fleet.sarif');
     const vmauditArgs = [BIN, 'scan', 'host', '--targets-file', targetsFile, '--ssh-config', sshConfig, '--remote-root', FIXTURE, '--concurrency', String(CONCURRENCY), '--format', 'sarif', '--output', report, '--fail-on', 'none'];
     const outDir = path.join(dir, 'openssh-out');
-    const xargsArgs = ['-P', String(CONCURRENCY), '-I{}', 'sh', '-c', `ssh -F '${sshConfig}' -o BatchMode=yes {} sh -s < '${scriptFile}' > '${outDir}/{}'`, 'sh'];
+    // the files vmaudit reads content from on this root (paths inside it only), for the tar floor
+    const { collectEvidence } = require(path.join(ROOT, 'dist', 'collect', 'collect'));
+    const { LocalRunner } = require(path.join(ROOT, 'dist', 'collect', 'local'));
+    const { shellQuote } = require(path.join(ROOT, 'dist', 'collect', 'ssh', 'runner'));
+    const local = await collectEvidence(new LocalRunner(), { kind: 'host', root: FIXTURE, live: false, name: 'bench' });
+    const realRoot = fs.realpathSync(FIXTURE);
+    const tarFiles = Object.values(local.files)
+      .filter((f) => f.content !== undefined)
+      .map((f) => path.join(FIXTURE, f.path))
+      .filter((p) => {
+        try {
+          return fs.realpathSync(p).startsWith(`${realRoot}/`);
+        } catch {
+          return false;
+        }
+      });
+    const tarCommand = `tar cf - ${tarFiles.map((f) => shellQuote(f)).join(' ')} 2>/dev/null`;
+    const xargsArgs = ['-P', String(CONCURRENCY), '-I{}', 'sh', '-c', `ssh -F '${sshConfig}' -o BatchMode=yes {} ${shellQuote(tarCommand)} > '${outDir}/{}'`, 'sh'];
 
     const vm = [];
     const base = [];
@@ -227,7 +245,7 @@ async function main() {
       if (b.status !== 0) throw new Error(`xargs ssh exited ${b.status}: ${b.stderr.slice(-2000)}`);
       const outs = fs.readdirSync(outDir);
       outBytes = outs.reduce((n, f) => n + fs.statSync(path.join(outDir, f)).size, 0);
-      if (outs.length !== TARGETS || outs.some((f) => !fs.readFileSync(path.join(outDir, f), 'utf8').includes(' DONE\n'))) throw new Error('OpenSSH baseline: some outputs are incomplete');
+      if (outs.length !== TARGETS || outs.some((f) => fs.statSync(path.join(outDir, f)).size < 10240)) throw new Error('OpenSSH baseline: some archives are missing or empty');
       base.push(b.ms);
       process.stderr.write(`  ${round(b.ms, 0)} ms\n`);
       channels.openssh = channelsPerConnection(sshd.log());
@@ -237,7 +255,7 @@ async function main() {
     const results = {
       date: new Date().toISOString(),
       machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, openssh: spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim() || null },
-      setup: { targets: TARGETS, concurrency: CONCURRENCY, runs: RUNS, root: path.relative(ROOT, FIXTURE), scriptBytes: Buffer.byteLength(payload), outputBytesPerHost: Math.round(outBytes / TARGETS) },
+      setup: { targets: TARGETS, concurrency: CONCURRENCY, runs: RUNS, root: path.relative(ROOT, FIXTURE), scriptBytes: Buffer.byteLength(payload), baseline: `xargs -P${CONCURRENCY} ssh HOST tar cf - FILES (${tarFiles.length} files)`, tarBytesPerHost: Math.round(outBytes / TARGETS) },
       vmauditMs: round(median(vm), 0),
       opensshMs: round(median(base), 0),
       ratio: round(median(vm) / median(base), 2),
@@ -253,7 +271,7 @@ async function main() {
       [
         `fleet: ${TARGETS} SSH targets on loopback, concurrency ${CONCURRENCY} (medians of ${RUNS} runs)`,
         `  vmaudit scan host (collect + evaluate + SARIF)  ${results.vmauditMs} ms`,
-        `  xargs -P${CONCURRENCY} ssh (collect only)             ${results.opensshMs} ms`,
+        `  xargs -P${CONCURRENCY} ssh tar cf - FILES (floor)      ${results.opensshMs} ms`,
         `  ratio ${results.ratio}x (target <= 1.0x) ${results.pass.ratio ? 'ok' : 'NOT MET'}`,
         `  exec channels per host: ${c.min === c.max ? c.min : `${c.min}-${c.max}`} over ${c.connections} connections ${results.pass.oneChannelPerHost ? 'ok' : 'NOT MET'}`,
         `  (written to ${path.relative(ROOT, OUT)})`,
