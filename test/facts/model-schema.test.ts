@@ -3,6 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FACT_SCHEMA_DIR, pathType, scopeVariables, typeName } from '../../src/engine/cel-check';
 import { parseDomainXml } from '../../src/facts/domain/build';
+import { buildGuestFacts } from '../../src/facts/guest/build';
+import { buildHostFacts } from '../../src/facts/host/build';
+import { loadFixtureGuest } from '../../src/engine/testing/fixture-guest';
+import { collectEvidence } from '../../src/collect/collect';
+import { LocalRunner } from '../../src/collect/local';
 
 // The fact model has one source, schemas/facts/*.schema.json: the TypeScript types (src/facts/generated) and
 // docs/facts.md are generated from it, and rules are type-checked against it.
@@ -65,6 +70,27 @@ describe('fact model schemas', () => {
     const validate = new Ajv({ allErrors: true, strict: false }).compile(schema('domain'));
     const ok = validate(JSON.parse(JSON.stringify(parsed.domain)));
     expect(ok ? [] : validate.errors.map((e: { instancePath: string; message: string }) => `${e.instancePath} ${e.message}`)).toEqual([]);
+  });
+
+  const validator = (s: string) => {
+    const Ajv = require('ajv').default;
+    return new Ajv({ allErrors: true, strict: false }).compile(schema(s));
+  };
+  const errorsOf = (s: string, facts: unknown): string[] => {
+    const v = validator(s);
+    return v(JSON.parse(JSON.stringify(facts))) ? [] : v.errors.map((e: { instancePath: string; message: string; params: unknown }) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  };
+
+  const guests = fs.readdirSync(path.join(ROOT, 'fixtures', 'guests')).filter((f) => fs.statSync(path.join(ROOT, 'fixtures', 'guests', f)).isDirectory());
+  it.each(guests)('guest facts of fixtures/guests/%s validate against the guest schema', (g) => {
+    expect(errorsOf('guest', buildGuestFacts(loadFixtureGuest(g)).guest)).toEqual([]);
+  });
+
+  const hosts = fs.readdirSync(path.join(ROOT, 'fixtures', 'hosts')).filter((f) => fs.statSync(path.join(ROOT, 'fixtures', 'hosts', f)).isDirectory());
+  it.each(hosts)('host facts of fixtures/hosts/%s (collected as an offline root) validate against the host schema', async (h) => {
+    const meta = path.join(ROOT, 'fixtures', 'hosts', `${h}.meta.json`);
+    const bundle = await collectEvidence(new LocalRunner(), { kind: 'host', root: path.join(ROOT, 'fixtures', 'hosts', h), live: false, name: h, ...(fs.existsSync(meta) ? { fixtureMeta: meta } : {}), onProblem: () => undefined });
+    expect(errorsOf('host', buildHostFacts(bundle).host)).toEqual([]);
   });
 
   it('docs/facts.md lists the fields rules use, with type and evidence', () => {
