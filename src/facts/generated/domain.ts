@@ -448,31 +448,88 @@ export interface FeatureStateFacts {
  * via the `definition` "DiskFacts".
  */
 export interface DiskFacts {
+  /**
+   * `<disk type>` as written (file, block, network, volume, dir, nvme...); null when absent.
+   */
   type: string | null;
+  /**
+   * `<disk device>`: disk, cdrom, floppy or lun (`disk` when absent, libvirt's default).
+   */
   device: string;
+  /**
+   * `<target bus>` as written (virtio, scsi, sata, ide, usb...); null when absent (see `busEffective`).
+   */
   bus: string | null;
   /**
    * `bus`, or when absent the bus libvirt derives from the target name (vd→virtio, sd→scsi, hd→ide, xvd→xen).
    */
   busEffective: string | null;
+  /**
+   * `<target dev>`: the name the guest sees (vda, sdb...); null when absent.
+   */
   dev: string | null;
+  /**
+   * `<disk rawio>` (yes/no, for device='lun'); null when absent.
+   */
   rawio: string | null;
+  /**
+   * `<disk sgio>` (filtered/unfiltered, for device='lun'); null when absent.
+   */
   sgio: string | null;
+  /**
+   * A `<shareable/>` child: the disk may be used by several domains at once.
+   */
   shareable: boolean;
+  /**
+   * The `<source>` element's attributes (all null when the disk has no `<source>`).
+   */
   source: {
+    /**
+     * `<source file>` (type='file'); null when absent.
+     */
     file: string | null;
+    /**
+     * `<source dev>` (type='block'); null when absent.
+     */
     dev: string | null;
+    /**
+     * `<source protocol>` (type='network': nbd, rbd, iscsi, http...); null when absent.
+     */
     protocol: string | null;
+    /**
+     * `<source name>` (network disks: the image or volume name); null when absent.
+     */
     name: string | null;
   };
+  /**
+   * The disk's `<driver>` element; null when it has none.
+   */
   driver: {
     loc: SourceLocation;
     key: string;
+    /**
+     * `<driver name>` (qemu); null when absent.
+     */
     name: string | null;
+    /**
+     * `<driver type>`: the image format (raw, qcow2...); null when absent.
+     */
     type: string | null;
+    /**
+     * `<driver cache>` (none, writethrough, writeback, directsync, unsafe, default); null when absent.
+     */
     cache: string | null;
+    /**
+     * `<driver io>` (native, threads, io_uring); null when absent.
+     */
     io: string | null;
+    /**
+     * `<driver iothread>` as a number; null when absent or not a number (see `iothreadText`).
+     */
     iothread: number | null;
+    /**
+     * `<driver iothread>` as written; null when absent.
+     */
     iothreadText: string | null;
   } | null;
   loc: SourceLocation;
@@ -483,13 +540,31 @@ export interface DiskFacts {
  * via the `definition` "ControllerFacts".
  */
 export interface ControllerFacts {
+  /**
+   * `<controller type>` (scsi, virtio-serial, pci, usb, sata...); null when absent.
+   */
   type: string | null;
+  /**
+   * `<controller model>` (virtio-scsi, pcie-root-port...); null when absent.
+   */
   model: string | null;
+  /**
+   * `<controller index>` as written; null when absent (libvirt assigns 0, 1...).
+   */
   index: string | null;
+  /**
+   * The controller's `<driver>` element; null when it has none.
+   */
   driver: {
     loc: SourceLocation;
     key: string;
+    /**
+     * `<driver iothread>` as a number; null when absent or not a number (see `iothreadText`).
+     */
     iothread: number | null;
+    /**
+     * `<driver iothread>` as written; null when absent.
+     */
     iothreadText: string | null;
   } | null;
   loc: SourceLocation;
