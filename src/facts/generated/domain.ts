@@ -575,10 +575,25 @@ export interface ControllerFacts {
  * via the `definition` "HostdevFacts".
  */
 export interface HostdevFacts {
+  /**
+   * `<hostdev mode>` (subsystem, capabilities); null when absent.
+   */
   mode: string | null;
+  /**
+   * `<hostdev type>` (pci, usb, scsi, mdev...); null when absent.
+   */
   type: string | null;
+  /**
+   * `<hostdev managed>` as written (yes/no): libvirt detaches the device from its host driver itself; null when absent.
+   */
   managed: string | null;
+  /**
+   * `<driver name>` of the hostdev (vfio, kvm...); null when absent.
+   */
   driverName: string | null;
+  /**
+   * `<source><address>` of a PCI hostdev; null when it has none.
+   */
   source: {
     loc: SourceLocation;
     key: string;
@@ -597,6 +612,9 @@ export interface HostdevFacts {
       [k: string]: string;
     };
   } | null;
+  /**
+   * `<alias name>` (e.g. hostdev0, ua-nic1); null when absent.
+   */
   alias: string | null;
   /**
    * openEuler's `<hostdev><numa node='N'/>` extension.
@@ -604,6 +622,9 @@ export interface HostdevFacts {
   numa: {
     loc: SourceLocation;
     key: string;
+    /**
+     * `<numa node>` as written.
+     */
     node: string | null;
   } | null;
   loc: SourceLocation;
@@ -614,13 +635,25 @@ export interface HostdevFacts {
  * via the `definition` "GraphicsFacts".
  */
 export interface GraphicsFacts {
+  /**
+   * `<graphics type>` (vnc, spice, rdp, sdl, egl-headless, dbus); null when absent.
+   */
   type: string | null;
+  /**
+   * `<graphics port>` as written (-1: chosen by libvirt); null when absent.
+   */
   port: string | null;
+  /**
+   * `<graphics autoport>` as written (yes/no); null when absent.
+   */
   autoport: string | null;
   /**
    * Listen addresses from `listen=` and `<listen type='address' address=…>`.
    */
   listenAddresses: string[];
+  /**
+   * The type of each listener, in libvirt's order (address, network, socket, none).
+   */
   listenTypes: string[];
   /**
    * True when no listen attribute/element at all: qemu.conf's vnc_listen/spice_listen applies.
@@ -636,8 +669,17 @@ export interface GraphicsFacts {
    */
   passwdEmpty: boolean;
   passwdLength: number;
+  /**
+   * `<graphics passwdValidTo>` as written; null when absent.
+   */
   passwdValidTo: string | null;
+  /**
+   * `<graphics tlsPort>` (spice) as written; null when absent.
+   */
   tlsPort: string | null;
+  /**
+   * `<graphics defaultMode>` (spice: secure, insecure, any); null when absent.
+   */
   defaultMode: string | null;
   loc: SourceLocation;
   key: string;
@@ -647,9 +689,21 @@ export interface GraphicsFacts {
  * via the `definition` "TpmFacts".
  */
 export interface TpmFacts {
+  /**
+   * `<tpm model>` as written (tpm-tis, tpm-crb, tpm-spapr, spapr-tpm-proxy); null when absent (see `effectiveModel`).
+   */
   model: string | null;
+  /**
+   * `<backend type>` (emulator, passthrough, external); null when absent.
+   */
   backendType: string | null;
+  /**
+   * `<backend version>` (1.2, 2.0) as written; null when absent (see `effectiveVersion`).
+   */
   backendVersion: string | null;
+  /**
+   * The emulator backend has an `<encryption secret=…>` child: its state is encrypted at rest.
+   */
   encrypted: boolean;
   /**
    * Derived, as libvirt's QEMU driver fills them in (qemuDomainTPMDefPostParse, libvirt 6.x-9.x): the model
@@ -671,8 +725,17 @@ export interface TpmFacts {
  * via the `definition` "ChannelFacts".
  */
 export interface ChannelFacts {
+  /**
+   * `<channel type>`: the host side (unix, pty, spicevmc, tcp...); null when absent.
+   */
   type: string | null;
+  /**
+   * `<target type>` (virtio, guestfwd, xen); null when absent.
+   */
   targetType: string | null;
+  /**
+   * `<target name>` (e.g. org.qemu.guest_agent.0); null when absent.
+   */
   targetName: string | null;
   loc: SourceLocation;
   key: string;
@@ -682,15 +745,33 @@ export interface ChannelFacts {
  * via the `definition` "SeclabelFacts".
  */
 export interface SeclabelFacts {
+  /**
+   * `<seclabel type>` (dynamic, static, none); null when absent.
+   */
   type: string | null;
+  /**
+   * `<seclabel model>` (selinux, apparmor, dac, none); null when absent (the host's first security driver).
+   */
   model: string | null;
+  /**
+   * `<seclabel relabel>` as written (yes/no); null when absent.
+   */
   relabel: string | null;
+  /**
+   * The `<label>` text (a static label); null when absent.
+   */
   label: string | null;
   /**
    * Canonical MCS level of an SELinux `<label>` (low end, categories sorted: `s0:c200,c947`), else null.
    */
   mcs: string | null;
+  /**
+   * The `<imagelabel>` text; null when absent.
+   */
   imagelabel: string | null;
+  /**
+   * The `<baselabel>` text (the label dynamic labels are based on); null when absent.
+   */
   baselabel: string | null;
   loc: SourceLocation;
   key: string;
