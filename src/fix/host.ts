@@ -84,7 +84,18 @@ function conflictValues(a: HostAction): Map<string, string> {
   return new Map([[keys[0], a.value ?? '']]);
 }
 /** The file a host fix writes: the drop-in it creates, /etc/default/grub, its `path`, else the finding's file. */
-export function hostFixPath(f: Finding, fix: NonNullable<Finding['fix']>): string | undefined {
+/**
+ * The fix as it applies on this host: a systemd-dropin whose `unit` renders empty (the daemon is not
+ * socket-activated: its own configuration file decides) and that names a `key`/`value` is that conf-set in `path`.
+ */
+export function effectiveHostFix(fix: NonNullable<Finding['fix']>): NonNullable<Finding['fix']> {
+  if (fix.kind !== 'systemd-dropin' || fix.unit?.trim() || fix.key === undefined || fix.value === undefined) return fix;
+  const { unit: _u, section: _s, settings: _t, ...rest } = fix;
+  return { ...rest, kind: 'conf-set' };
+}
+
+export function hostFixPath(f: Finding, fixIn: NonNullable<Finding['fix']>): string | undefined {
+  const fix = effectiveHostFix(fixIn);
   if (fix.kind === 'systemd-dropin') return `/etc/systemd/system/${fix.unit}.d/vmaudit-${f.ruleId}.conf`;
   if (fix.kind === 'kernel-cmdline') return GRUB_DEFAULT;
   return fix.path || f.location?.file;
@@ -102,7 +113,7 @@ export function planHostFixes(result: ScanResult, transports: ReadonlyMap<string
     const plan: HostPlan = { target, transport: transports.get(target.name) ?? 'local', actions: [], remaining: [] };
     const byKey = new Map<string, HostAction>();
     for (const f of result.findings.filter((x) => x.target.kind === 'host' && x.target.name === target.name)) {
-      const fix = f.fix;
+      const fix = f.fix && effectiveHostFix(f.fix);
       if (!fix || !HOST_KINDS.has(fix.kind)) {
         const domainFile = f.location && /\.xml$/.test(f.location.file);
         plan.remaining.push({ finding: where(f), why: domainFile && fix ? 'domain XML: use `vmaudit fix domain`' : 'no automatic host fix' });

@@ -2,7 +2,7 @@ import { UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/common/platform';
 import type { Finding, ScanResult, Severity, TargetRef } from '../engine/findings';
 import type { Rule } from '../engine/generated/rule';
 import type { PlannedFix } from '../fix/edit';
-import { hostFixPath, isHostFixKind } from '../fix/host';
+import { effectiveHostFix, hostFixPath, isHostFixKind } from '../fix/host';
 import { fixOf, planFixes } from './xml-fix';
 import { ruleSeverityIfOverridden } from './order';
 import { countBySeverity, gateFindings, remediationOf, ruleMap, toolVersion, unscannedTargets, type ReportContext } from './common';
@@ -50,8 +50,9 @@ export function perTargetSummary(result: ScanResult): TargetSummary[] {
  * (`vmaudit fix host` writes it to `file`), `choice` (the operator decides: `choice`), `not-computed` (`reason`).
  */
 function jsonFix(f: Finding, rule: Rule | undefined, plan: PlannedFix | undefined): object | null {
-  const fix = fixOf(f, rule);
-  if (!fix) return null;
+  const given = fixOf(f, rule);
+  if (!given) return null;
+  const fix = effectiveHostFix(given);
   const host = isHostFixKind(fix.kind);
   const choice = fix.kind === 'choice' || !!fix.choice?.trim();
   const e = plan && plan.status !== 'none' ? plan.edit : undefined;

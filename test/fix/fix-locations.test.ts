@@ -36,6 +36,9 @@ function hostMismatch(f: JsonFinding): string | undefined {
   const loc = f.location!.file;
   const want =
     fix.kind === 'systemd-dropin' ? `/etc/systemd/system/${path.basename(loc)}.d/vmaudit-${f.ruleId}.conf` : fix.kind === 'kernel-cmdline' && loc === '/proc/cmdline' ? '/etc/default/grub' : loc;
+  // A rule located at the daemon's setting (auth_unix_rw in libvirtd.conf) may fix the mode of that daemon's socket.
+  const daemon = /^\/etc\/libvirt\/(\w+)\.conf$/.exec(loc)?.[1];
+  if (fix.kind === 'systemd-dropin' && daemon && new RegExp(`^/etc/systemd/system/${daemon}(-\\w+)?\\.socket\\.d/vmaudit-${f.ruleId}\\.conf$`).test(fix.file ?? '')) return undefined;
   return fix.file === want ? undefined : `${f.ruleId} ${loc}:${f.location!.line}: the fix writes ${fix.file}, not ${want}`;
 }
 

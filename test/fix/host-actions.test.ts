@@ -77,6 +77,18 @@ describeWithOracles(['dash'], 'host actions under dash', () => {
     expect(fs.existsSync(path.join(tmp, 'etc/default/grub'))).toBe(false);
   });
 
+  it('systemd-dropin whose unit renders empty (no socket activation): the conf-set of its key in its path', () => {
+    fs.mkdirSync(path.join(tmp, 'etc/libvirt'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'etc/libvirt/libvirtd.conf'), '#unix_sock_ro_perms = "0777"\nunix_sock_ro_perms = "0777"\n');
+    const p = plan([
+      finding('LV-UNIX-004', '/etc/libvirt/libvirtd.conf', 2, { kind: 'systemd-dropin', unit: '', section: 'Socket', settings: 'SocketMode=0660', key: 'unix_sock_ro_perms', value: '"0770"', path: '/etc/libvirt/libvirtd.conf', note: 'systemctl restart libvirtd' }),
+    ]);
+    expect(p.actions.map((a) => [a.kind, a.path, a.key, a.value])).toEqual([['conf-set', '/etc/libvirt/libvirtd.conf', 'unix_sock_ro_perms', '"0770"']]);
+    expect(runSh(p).out).toBe(`changed: ${tmp}/etc/libvirt/libvirtd.conf: unix_sock_ro_perms = "0770"\nthen run: systemctl restart libvirtd\n`);
+    expect(fs.readFileSync(path.join(tmp, 'etc/libvirt/libvirtd.conf'), 'utf8')).toBe('#unix_sock_ro_perms = "0777"\nunix_sock_ro_perms = "0770"\n');
+    expect(runSh(p).out).toBe('');
+  });
+
   it('kernel-cmdline: a rendered parameter or value that is not one word is not written', () => {
     const p = plan([
       finding('X-1', '/proc/cmdline', 1, { kind: 'kernel-cmdline', parameter: 'a b', remove: true }),

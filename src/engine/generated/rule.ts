@@ -178,7 +178,7 @@ export interface Rule {
        */
       cmdline?: string;
       /**
-       * systemd-dropin: the unit the drop-in overrides (template, e.g. libvirtd-ro.socket); written as /etc/systemd/system/<unit>.d/vmaudit-<rule id>.conf.
+       * systemd-dropin: the unit the drop-in overrides (template, e.g. libvirtd-ro.socket); written as /etc/systemd/system/<unit>.d/vmaudit-<rule id>.conf. When it renders empty (the daemon is not socket-activated), the fix is the conf-set of `key`/`value` in `path` instead.
        */
       unit?: string;
       /**
