@@ -415,7 +415,7 @@ export function decodeFrames(stdout: Buffer, nonce: string, items: readonly Mani
       out.files[r.key] = file(r.key, { type: 'F', state: 'ok', stat: '' }, meta, 1, Buffer.alloc(0), `head: cannot open '${lenient(r.tpath)}' for reading: Permission denied`);
       continue;
     }
-    const rd: ReadResult = reads.get(r) ?? { rc: 1, error: 'changed while it was collected' };
+    const rd: ReadResult = r.flags.includes('c') ? { body: bytes(r.text) } : (reads.get(r) ?? { rc: 1, error: 'changed while it was collected' });
     if (rd === 'lost') {
       lost();
       continue;

@@ -28,7 +28,8 @@ import { EVIDENCE_LIMIT } from './evidence';
  *   R <T> <state> <flags>    a record: key NUL linkTarget NUL targetPath NUL text. T = F file, S stat, L link,
  *                            D dir; state `+` = resolved, its stat line / link target / content come from the
  *                            batches named by flags (f: stat -L, l: stat, k: readlink, r: head, e: tail, d: not
- *                            readable), else a final state (missing, error...) with text = the error
+ *                            readable, c: content read by the shell itself = text), else a final state (missing,
+ *                            error...) with text = the error
  *   C <state>                a command that did not run, or an `each` list: key NUL NUL text
  *   X                        a command run: key NUL NUL stdout (raw), followed by
  *   E <rc>                   its exit status; payload = stderr
@@ -228,6 +229,23 @@ _F() {
     if [ ! -r "\$_t" ]; then _fl=\${_fl}d
     elif [ "\$2" = 1 ]; then _fl=\${_fl}e; _add _TL "\${_t%/*}\$ESC/\${_t##*/}"
     else _fl=\${_fl}r; _add _HL "\${_t%/*}\$ESC/\${_t##*/}"; fi
+  fi
+  _rec F + "\$_fl" "\$1" ''
+}
+# _Fc P: a small file read with the shell's own read builtin, its content inline (flag c: no head argument per
+# process for /proc/PID/comm); sets _cm to its first line. A file of more than one line goes to the head batch.
+_Fc() {
+  _cm=
+  if ! _res "\$1" 1; then _st; _t=; _rec F "\$_state" - "\$1" "\$_se"; return; fi
+  _pend 1
+  if [ -f "\$_t" ] && [ -r "\$_t" ]; then
+    _c2=; _rs=3
+    { _rs=0; IFS= read -r _cm || _rs=1; if [ "\$_rs" = 0 ]; then if IFS= read -r _c2 || [ -n "\$_c2" ]; then _rs=2; fi; fi; } 2>/dev/null < "\$_t"
+    case \$_rs in
+      0) _rec F + "\${_fl}c" "\$1" "\$_cm\$NL"; return ;;
+      1) _rec F + "\${_fl}c" "\$1" "\$_cm"; return ;;
+    esac
+    _fl=\${_fl}r; _add _HL "\${_t%/*}\$ESC/\${_t##*/}"
   fi
   _rec F + "\$_fl" "\$1" ''
 }
@@ -446,9 +464,8 @@ function itemCode(item: ManifestItem): string {
         `if _gd /proc; then for _pd in "$_t"/[0-9]*; do`,
         `  _pid=\${_pd##*/}; case $_pid in *[!0-9]*) continue ;; esac`,
         `  _gd "/proc/$_pid" || continue`,
-        `  _F "/proc/$_pid/comm" 0`,
-        // the comm to match, read with the shell's own `read` (no process per pid)
-        `  _cm=; if _res "/proc/$_pid/comm" 0 && [ ! -L "$_t" ] && [ -f "$_t" ]; then { IFS= read -r _cm < "$_t"; } 2>/dev/null; fi`,
+        // comm of every process, read by the shell itself (no process, no batch argument per pid)
+        `  _Fc "/proc/$_pid/comm"`,
         `  case $_cm in ${item.comms.join('|')}) ${reads} ;; esac`,
         `done; fi`,
       ].join('\n');

@@ -355,3 +355,32 @@ describe('directWords: a snippet that is one simple command runs without sh -c',
     expect(directWords('x "$2"', ['a'], ['x'])).toBeUndefined();
   });
 });
+
+describe('process comm read by the shell itself (no process and no batch argument per pid)', () => {
+  it('keeps comm exactly (newline or not, several lines) and reads the files of matching processes', async () => {
+    const r = tempDir('vmaudit-procs-');
+    try {
+      const w = (p: string, c: string): void => {
+        mkdirSync(path.dirname(path.join(r, p)), { recursive: true });
+        writeFileSync(path.join(r, p), c);
+      };
+      w('proc/1/comm', 'qemu-kvm\n');
+      w('proc/1/cmdline', '/usr/bin/qemu-kvm\0-name\0guest=web01\0');
+      w('proc/2/comm', 'two\nlines\n');
+      w('proc/3/comm', 'no-newline');
+      w('proc/4/comm', '');
+      w('proc/5/comm', 'back\\slash  spaced \n');
+      const items: ManifestItem[] = [{ kind: 'procs', comms: ['qemu*'], files: ['cmdline'], why: 't' }];
+      const b = await collectEvidence(new LocalRunner({ shell: SHELLS[0] }), { kind: 'host', root: r, live: false, name: 't', items });
+      expect(b.files['/proc/1/comm']).toMatchObject({ state: 'ok', content: 'qemu-kvm\n', mode: 0o100644 });
+      expect(b.files['/proc/2/comm']).toMatchObject({ state: 'ok', content: 'two\nlines\n' });
+      expect(b.files['/proc/3/comm']).toMatchObject({ state: 'ok', content: 'no-newline' });
+      expect(b.files['/proc/4/comm']).toMatchObject({ state: 'ok', content: '' });
+      expect(b.files['/proc/5/comm']).toMatchObject({ state: 'ok', content: 'back\\slash  spaced \n' });
+      expect(b.files['/proc/1/cmdline']).toMatchObject({ state: 'ok', content: '/usr/bin/qemu-kvm\0-name\0guest=web01\0' });
+      expect(b.files['/proc/2/cmdline']).toBeUndefined();
+    } finally {
+      rmSync(r, { recursive: true, force: true });
+    }
+  });
+});
