@@ -2,14 +2,15 @@
  * Offline audits of VM disk images through libguestfs (`scan guest --image`, `scan domain --with-disks`).
  *
  * Per image: `qemu-img info --backing-chain` first (format, chain, encryption: a missing backing file, a corrupt or
- * encrypted image is refused before any appliance starts), then ONE appliance launch: `guestmount --ro -i` inspects the
+ * encrypted image is refused before any appliance starts), then ONE appliance launch: `guestmount -i` over a throw-away overlay inspects the
  * OS (partitions, LVM; `/etc/fstab` mounts) and mounts it read-only on a mount point inside a 0700 temp dir this
  * process creates, and the guest manifest is collected from that mount by the same reader as `scan guest --root`
  * (src/collect/script.ts: exactly the manifest's paths, symlinks resolved inside the root, each file and output capped
  * at the evidence limit). The mount is then released, the appliance shut down and the temp dir removed.
  *
  * Nothing writes to an image: qemu-img only reads (`-U`: an image a running VM holds is still only read), the appliance
- * opens every drive read-only (`--ro`) and the FUSE mount is read-only.
+ * sees a qcow2 overlay in the temp dir whose backing node is the image (read-only, format given, no lock), and the FUSE
+ * mount is read-only.
  *
  * Appliance acceleration: the user's own LIBGUESTFS_BACKEND / LIBGUESTFS_BACKEND_SETTINGS win; otherwise KVM when
  * /dev/kvm is usable, falling back to TCG (`LIBGUESTFS_BACKEND=direct`, `LIBGUESTFS_BACKEND_SETTINGS=force_tcg`) when
@@ -77,6 +78,8 @@ export class ApplianceAccel {
     return true;
   }
 }
+
+let processAccel: ApplianceAccel | undefined;
 
 export function kvmUsable(): boolean {
   try {
@@ -166,8 +169,16 @@ export async function imageChain(spec: ImageSpec, env: NodeJS.ProcessEnv, timeou
   if (r.timedOut) throw new ScanError('timeout', `${name}: qemu-img info did not finish in ${timeoutMs / 1000} s`, name);
   if (r.code !== 0) {
     const msg = toolMessage(r.stderr, 'qemu-img');
-    const backing = /backing file/i.test(msg);
-    throw new ScanError('input', `${name}: ${backing ? 'backing file missing or unreadable' : 'not a readable disk image'} (qemu-img: ${msg})`, name);
+    // The top image alone opens: then what failed is down its backing chain.
+    const top = await run('qemu-img', args.filter((a) => a !== '--backing-chain'), env, timeoutMs);
+    let backing: string | undefined;
+    try {
+      const t = JSON.parse(top.stdout) as { 'backing-filename'?: unknown };
+      if (top.code === 0 && typeof t['backing-filename'] === 'string') backing = t['backing-filename'];
+    } catch {
+      // not JSON: the image itself is unreadable
+    }
+    throw new ScanError('input', `${name}: ${backing !== undefined ? `backing file ${backing} missing or unreadable` : 'not a readable disk image'} (qemu-img: ${msg})`, name);
   }
   let raw: unknown;
   try {
@@ -240,14 +251,23 @@ export async function collectImage(spec: ImageSpec, accel: ApplianceAccel, opts:
   fs.chmodSync(dir, 0o700);
   const mnt = path.join(dir, 'root');
   const pidFile = path.join(dir, 'guestmount.pid');
+  const overlay = path.join(dir, 'overlay.qcow2');
   fs.mkdirSync(mnt, { mode: 0o700 });
   let launches = 0;
   let mountedPid: number | undefined;
   try {
+    // The appliance gets a throw-away qcow2 overlay in our temp dir whose backing node is the image, opened by qemu
+    // read-only with its format given (never probed) and without taking its lock (a running VM's image). libguestfs'
+    // own --ro overlay is not used: in 1.48 qemu probes the format of what it exposes, so a raw image whose content
+    // starts with a qcow2 header would be opened as qcow2 (and could name a backing file on this host).
+    const backing = JSON.stringify({ driver: format, file: { driver: fs.statSync(spec.file).isBlockDevice() ? 'host_device' : 'file', filename: path.resolve(spec.file), locking: 'off' } });
+    const c = await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', format, '-b', `json:${backing}`, overlay], opts.env ?? process.env, 60_000);
+    if (c.code !== 0) throw new ScanError('input', `${name}: cannot be opened read-only (qemu-img: ${c.spawnError ?? toolMessage(c.stderr, 'qemu-img')})`, name);
     for (;;) {
       launches++;
       const t0 = Date.now();
-      const args = ['--ro', '-i', `--format=${format}`, '-a', path.resolve(spec.file), '--pid-file', pidFile, '-o', 'ro', mnt];
+      // Writes (a journal replay at mount) land in the overlay only; the FUSE mount itself is read-only.
+      const args = ['-i', '--format=qcow2', '-a', overlay, '--pid-file', pidFile, '-o', 'ro', mnt];
       const r = await run('guestmount', args, accel.env(), timeoutMs);
       if (r.spawnError) throw new ScanError('internal', `${name}: ${r.spawnError}`, name);
       if (r.timedOut) throw new ScanError('timeout', `${name}: the libguestfs appliance did not mount the image in ${opts.timeoutSec} s`, name);
@@ -265,11 +285,11 @@ export async function collectImage(spec: ImageSpec, accel: ApplianceAccel, opts:
     const bundle = await collectEvidence(new LocalRunner({ label: name }), { kind: 'guest', root: mnt, live: false, name, transport: 'root', timeoutMs, fixtureMeta: '' });
     return { bundle, stats: { launches, ms: Date.now() - started, accel: accel.current } };
   } finally {
-    await release(dir, mnt, pidFile, mountedPid, opts.log);
+    await release(dir, mnt, [pidFile, overlay], mountedPid, opts.log);
   }
 }
 
-async function release(dir: string, mnt: string, pidFile: string, pid: number | undefined, log?: (line: string) => void): Promise<void> {
+async function release(dir: string, mnt: string, files: string[], pid: number | undefined, log?: (line: string) => void): Promise<void> {
   if (isMounted(mnt)) {
     const r = await run('guestunmount', ['--retry=5', mnt], process.env, 30_000);
     if (r.code !== 0 && isMounted(mnt)) await run('fusermount', ['-u', '-z', mnt], process.env, 10_000);
@@ -279,9 +299,9 @@ async function release(dir: string, mnt: string, pidFile: string, pid: number | 
     log?.(`vmaudit: ${mnt} is still mounted (read-only); not removing ${dir}`);
     return;
   }
-  // Only what this process created: the (now empty) mount point, the pid file, the directory.
+  // Only what this process created: the (now empty) mount point, the pid file and overlay, the directory.
   try {
-    fs.rmSync(pidFile, { force: true });
+    for (const f of files) fs.rmSync(f, { force: true });
     fs.rmdirSync(mnt);
     fs.rmdirSync(dir);
   } catch (e) {
@@ -299,7 +319,8 @@ export async function collectImages(
   onBundle: (bundle: EvidenceBundle, spec: ImageSpec, stats: ImageStats) => void,
   onError: (name: string, error: ScanError) => void,
 ): Promise<{ launches: number }> {
-  const accel = new ApplianceAccel(opts.env ?? process.env);
+  // One decision per process (a failed KVM launch is not repeated for every call).
+  const accel = opts.env ? new ApplianceAccel(opts.env) : (processAccel ??= new ApplianceAccel());
   opts.log?.(`vmaudit: ${accel.describe()}`);
   let launches = 0;
   for (const spec of specs) {

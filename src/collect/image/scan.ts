@@ -19,10 +19,10 @@ function evaluateGuest(acc: ScanAccumulator, target: TargetRef, facts: GuestFact
   acc.evaluate(['guest'], { target, vars: { guest: facts.guest }, unknown: facts.unknown });
 }
 
-/** `scan guest --image FILE...`: every image is one guest target, named by its path as given. */
-export async function scanGuestImages(files: readonly string[], rules: readonly Rule[], selection: RuleSelection | undefined, opts: ImageOptions) {
+/** `scan guest --image FILE...`: every image is one guest target, named by its path as shown in reports (displayPath); `format`: --image-format. */
+export async function scanGuestImages(files: readonly string[], rules: readonly Rule[], selection: RuleSelection | undefined, opts: ImageOptions, format?: string) {
   const acc = new ScanAccumulator(rules, selection);
-  const specs: ImageSpec[] = files.map((f) => ({ file: f, name: displayPath(f) }));
+  const specs: ImageSpec[] = files.map((f) => ({ file: f, name: displayPath(f), ...(format !== undefined ? { format } : {}) }));
   await collectImages(
     specs,
     opts,

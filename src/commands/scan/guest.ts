@@ -24,6 +24,9 @@ qcow2, raw and whatever qemu-img recognises, backing chains included; never writ
       summary: 'Audit a VM disk image offline, read-only, through libguestfs (repeatable; one appliance launch per image; see docs/images.md).',
       multiple: true,
     }),
+    'image-format': Flags.string({
+      summary: 'Format of every --image (raw, qcow2, vmdk...): read as that, never probed. Give it for images you do not trust: a raw image whose guest wrote a qcow2 header into it is otherwise read as qcow2.',
+    }),
     ...reportFlags,
   };
 
@@ -33,12 +36,13 @@ qcow2, raw and whatever qemu-img recognises, backing chains included; never writ
     if (images.length) {
       const others = [flags.root !== undefined && '--root', (flags.snapshot?.length ?? 0) > 0 && '--snapshot', (flags.target?.length ?? 0) + (flags['targets-file']?.length ?? 0) + (flags.inventory?.length ?? 0) > 0 && '--target/--inventory'].filter(Boolean);
       await runScan(this, flags, async (rules, selection) => {
+        if (flags['image-format'] !== undefined && !/^[a-z0-9]+$/.test(flags['image-format'])) throw new UsageError(`--image-format ${JSON.stringify(flags['image-format'])}: a qemu format name such as raw or qcow2`);
         if (others.length) throw new UsageError(`choose one source: --image or ${others.join(' or ')}`);
         process.stderr.write(`vmaudit: inspecting ${images.length} disk image${images.length === 1 ? '' : 's'} read-only with libguestfs (one appliance launch each)...\n`);
         const log = flags.verbose ? (line: string) => process.stderr.write(`${termText(line)}\n`) : undefined;
         // Loaded only for image scans: libguestfs handling is not part of every scan's start-up.
         const { scanGuestImages } = require('../../collect/image/scan') as typeof ImageScan;
-        return scanGuestImages(images, rules, selection, { timeoutSec: flags.timeout, log });
+        return scanGuestImages(images, rules, selection, { timeoutSec: flags.timeout, log }, flags['image-format']);
       });
       return;
     }
