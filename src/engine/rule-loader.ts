@@ -9,7 +9,8 @@ import type { Rule } from './generated/rule';
 import { readInputText } from '../util/read-input';
 import { yamlToJs } from '../util/yaml-limits';
 import { CelCompileError, compileExpr, compileTemplate } from './cel';
-import { checkRuleTypes } from './cel-check';
+// cel-check (the load-time type checker) is loaded on first use: the start-up path reads the bundle of built-in rules.
+import type * as CelCheck from './cel-check';
 
 /** The rules shipped with vmaudit live in <package>/rules; test cases (`*.test.yaml`) sit next to them. */
 export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
@@ -138,7 +139,7 @@ export function loadRuleFile(file: string, text?: string): { rule?: Rule; errors
   }
   // Type-checked against the fact model (schemas/facts): a misspelt field is a load error, not a run-time
   // "not evaluated". Built-in rules are checked once, when the bundle is built (npm run build).
-  if (!errors.length) for (const e of checkRuleTypes(rule)) errors.push({ file, path: e.path, line: exprLine(doc, lc, e.path, e.offset), message: `CEL: ${e.message}` });
+  if (!errors.length) for (const e of (require('./cel-check') as typeof CelCheck).checkRuleTypes(rule)) errors.push({ file, path: e.path, line: exprLine(doc, lc, e.path, e.offset), message: `CEL: ${e.message}` });
   return errors.length ? { errors } : { rule, errors };
 }
 
