@@ -10,8 +10,9 @@ import { EVIDENCE_LIMIT } from './evidence';
  *
  * Footprint (issue 14): the number of processes does not grow with the number of files, processes or domains. The
  * shell walks the manifest with builtins only (glob expansion, `[ -f ]`/`[ -r ]`/`[ -d ]`, `read`), resolving paths
- * inside the root as before, and queues every path it will stat or read; then ONE `stat` (two on the live system:
- * followed and not), ONE `readlink` (live system), ONE `head -v -c CAP+1` over all files to read (the evidence
+ * inside the root as before (one `readlink` per symlink it must follow there, each read once), and queues every path
+ * it will stat or read; then ONE `stat` (two on the live system: followed and not), ONE `readlink` for the links it
+ * reports, ONE `head -v -c CAP+1` over all files to read (the evidence
  * limit enforced per file by the same process) and ONE `base64` for the whole stream. Commands run as before (one
  * `timeout … sh -c SNIPPET` each), their stdout straight into the stream.
  *
@@ -171,8 +172,8 @@ _walk() {
   done
   _t=\$R\${_wd:-/}
 }
-# _res P FOLLOW: sets _t (path to stat/open), _lt (target of P when P is a symlink, root only) and _lk (P is a
-# symlink whose target the live readlink batch reads). Under a root the parent is walked inside it, then P's own
+# _res P FOLLOW: sets _t (path to stat/open), _lt (target of P when P is a symlink followed inside the root) and _lk
+# (P is a symlink whose target the readlink batch reads). Under a root the parent is walked inside it, then P's own
 # link (FOLLOW=1) too; the live system is left to the kernel.
 _res() {
   _lt=; _lk=
@@ -184,9 +185,11 @@ _res() {
   _walk "\${1%/*}" || return 1
   _t=\${_t%/}/\${1##*/}
   if [ -L "\$_t" ]; then
+    # not followed (links, globs of links): the target only is reported, read by the readlink batch
+    [ "\$2" = 1 ] || { _lk=1; return 0; }
     _rlc "\$_t" || return 1
     _lt=\$_wl
-    [ "\$2" = 1 ] && { _walk "\$1"; return; }
+    _walk "\$1"; return
   fi
   return 0
 }
