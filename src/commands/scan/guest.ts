@@ -23,6 +23,7 @@ qcow2, raw and whatever qemu-img recognises, backing chains included; never writ
     image: Flags.string({
       summary: 'Audit a VM disk image offline, read-only, through libguestfs (repeatable; one appliance launch per image; see docs/images.md).',
       multiple: true,
+      multipleNonGreedy: true,
     }),
     'image-format': Flags.string({
       summary: 'Format of every --image (raw, qcow2, vmdk...): read as that, never probed. Give it for images you do not trust: a raw image whose guest wrote a qcow2 header into it is otherwise read as qcow2.',
