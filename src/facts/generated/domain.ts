@@ -8,8 +8,17 @@
  * Secrets are never copied: for graphics passwords only `passwdSet`/`passwdLength` are recorded.
  */
 export interface DomainFacts {
+  /**
+   * The file the domain was read from (as given on the command line, or its path on the host).
+   */
   file: string;
+  /**
+   * The `<name>` text; null when absent.
+   */
   name: string | null;
+  /**
+   * The `<uuid>` text; null when absent.
+   */
   uuid: string | null;
   /**
    * `<domain type=…>`: kvm, qemu, ...
@@ -19,13 +28,31 @@ export interface DomainFacts {
    * A live definition (`virsh dumpxml` of a running domain carries `id=`).
    */
   live: boolean;
+  /**
+   * The `<os>` element; null when absent.
+   */
   os: {
     loc: SourceLocation;
     key: string;
+    /**
+     * `<os><type arch>` (x86_64, aarch64, ppc64le...); null when absent.
+     */
     arch: string | null;
+    /**
+     * `<os><type machine>` (q35, pc-i440fx-*, virt, pseries...); null when absent.
+     */
     machine: string | null;
+    /**
+     * `<os firmware>` (efi, bios); null when absent.
+     */
     firmware: string | null;
+    /**
+     * The `<os><loader>` text (the firmware path); null when absent or empty.
+     */
     loader: string | null;
+    /**
+     * `<loader type>` (rom, pflash); null when absent.
+     */
     loaderType: string | null;
     /**
      * Derived: boots UEFI (edk2/OVMF/AAVMF): `firmware='efi'`, a pflash `<loader>`, or a loader path naming edk2.
@@ -40,19 +67,43 @@ export interface DomainFacts {
      */
     pseries: boolean;
   } | null;
+  /**
+   * The `<memory>` element (maximum guest memory); null when absent.
+   */
   memory: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The size in KiB after libvirt's unit scaling (`unit`, default KiB); null when libvirt would refuse it (see `error`).
+     */
     kib: number | null;
+    /**
+     * Why libvirt refuses the value; null when it accepts it.
+     */
     error: string | null;
   } | null;
+  /**
+   * The `<currentMemory>` element (memory at boot, balloon); null when absent.
+   */
   currentMemory: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The size in KiB after libvirt's unit scaling; null when libvirt would refuse it (see `error`).
+     */
     kib: number | null;
+    /**
+     * Why libvirt refuses the value; null when it accepts it.
+     */
     error: string | null;
   } | null;
+  /**
+   * The `<vcpu>` element; null when absent.
+   */
   vcpu: VcpuFacts | null;
+  /**
+   * The `<cpu>` element; null when absent.
+   */
   cpu: CpuFacts | null;
   /**
    * Shortcut for `cpu.topology` (null when there is no <cpu> or no <topology>).
@@ -62,6 +113,9 @@ export interface DomainFacts {
    * Shortcut for `cpu.numaCells`: the guest NUMA cells, always a list (empty when there is no <cpu> or <numa>).
    */
   numaCells: NumaCellFacts[];
+  /**
+   * `<iothreads>` and `<iothreadids>`; null when neither is present.
+   */
   iothreads: {
     loc: SourceLocation;
     key: string;
@@ -77,14 +131,26 @@ export interface DomainFacts {
    * Effective IOThread ids: `<iothreadids>` auto-filled with the lowest unused ids up to `<iothreads>`.
    */
   iothreadIds: number[];
+  /**
+   * The `<cputune>` element; null when absent.
+   */
   cputune: CputuneFacts | null;
+  /**
+   * The `<numatune>` element; null when absent.
+   */
   numatune: NumatuneFacts | null;
+  /**
+   * `<memoryBacking><hugepages>`; null when absent.
+   */
   hugepages: {
     loc: SourceLocation;
     key: string;
     pages: HugepageFacts[];
     defaultPageKib: number | null;
   } | null;
+  /**
+   * `<features>`: the KVM hints and the PV spinlock setting rules read.
+   */
   features: {
     loc: SourceLocation | null;
     kvm: {
@@ -93,13 +159,37 @@ export interface DomainFacts {
     } | null;
     pvspinlock: FeatureStateFacts | null;
   };
+  /**
+   * Every `<devices><disk>`, in document order.
+   */
   disks: DiskFacts[];
+  /**
+   * Every `<devices><controller>`, in document order.
+   */
   controllers: ControllerFacts[];
+  /**
+   * Every `<devices><hostdev>`, in document order.
+   */
   hostdevs: HostdevFacts[];
+  /**
+   * Every `<devices><graphics>`, in document order.
+   */
   graphics: GraphicsFacts[];
+  /**
+   * Every `<devices><tpm>`, in document order.
+   */
   tpms: TpmFacts[];
+  /**
+   * Every `<devices><channel>`, in document order.
+   */
   channels: ChannelFacts[];
+  /**
+   * Every top-level `<seclabel>` of the domain, in document order.
+   */
   seclabels: SeclabelFacts[];
+  /**
+   * The QEMU namespace extensions (`<qemu:commandline>`, `<qemu:override>`).
+   */
   qemu: {
     /**
      * The `<qemu:commandline>` / `<qemu:override>` elements, in document order.
@@ -220,8 +310,17 @@ export interface VcpuFacts {
    */
   max: number | null;
   maxText: string;
+  /**
+   * `<vcpu current>` as a number (vCPUs online at boot); null when absent or not a number.
+   */
   current: number | null;
+  /**
+   * `<vcpu placement>` (static, auto); null when absent.
+   */
   placement: string | null;
+  /**
+   * `<vcpu cpuset>`: host CPUs every vCPU may run on when it has no `<vcpupin>`; null when absent.
+   */
   cpuset: CpusetFact | null;
   loc: SourceLocation;
   key: string;
@@ -233,8 +332,17 @@ export interface VcpuFacts {
  * via the `definition` "CpusetFact".
  */
 export interface CpusetFact {
+  /**
+   * The attribute as written.
+   */
   text: string;
+  /**
+   * The parsed set, sorted; null when libvirt would refuse the text (see `error`).
+   */
   cpus: number[] | null;
+  /**
+   * libvirt's error for the text (`Failed to parse bitmap '…'`); null when it parses.
+   */
   error: string | null;
 }
 /**
@@ -242,10 +350,25 @@ export interface CpusetFact {
  * via the `definition` "CpuFacts".
  */
 export interface CpuFacts {
+  /**
+   * `<cpu mode>` (host-passthrough, host-model, custom, maximum); null when absent.
+   */
   mode: string | null;
+  /**
+   * `<cpu match>` (exact, minimum, strict); null when absent.
+   */
   match: string | null;
+  /**
+   * `<cpu check>` (none, partial, full); null when absent.
+   */
   check: string | null;
+  /**
+   * `<cpu><topology>`; null when absent.
+   */
   topology: TopologyFacts | null;
+  /**
+   * Every `<cpu><numa><cell>` (guest NUMA nodes), in document order.
+   */
   numaCells: NumaCellFacts[];
   loc: SourceLocation;
   key: string;
@@ -255,10 +378,25 @@ export interface CpuFacts {
  * via the `definition` "TopologyFacts".
  */
 export interface TopologyFacts {
+  /**
+   * `<topology sockets>` as a number (1 when absent).
+   */
   sockets: number;
+  /**
+   * `<topology dies>` as a number (1 when absent).
+   */
   dies: number;
+  /**
+   * `<topology clusters>` as a number (1 when absent).
+   */
   clusters: number;
+  /**
+   * `<topology cores>` as a number (1 when absent).
+   */
   cores: number;
+  /**
+   * `<topology threads>` as a number (1 when absent).
+   */
   threads: number;
   /**
    * sockets × dies × clusters × cores × threads, missing attributes counting as 1.
@@ -276,8 +414,17 @@ export interface TopologyFacts {
  * via the `definition` "NumaCellFacts".
  */
 export interface NumaCellFacts {
+  /**
+   * `<cell id>` as a number; null when absent or not a number.
+   */
   id: number | null;
+  /**
+   * `<cell cpus>`: the guest vCPUs of this node; null when absent.
+   */
   cpus: CpusetFact | null;
+  /**
+   * `<cell memory>` in KiB after unit scaling; null when absent or refused.
+   */
   memoryKib: number | null;
   loc: SourceLocation;
   key: string;
