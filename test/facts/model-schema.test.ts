@@ -96,7 +96,7 @@ describe('fact model schemas', () => {
   it('docs/facts.md lists the fields rules use, with type and evidence', () => {
     const doc = fs.readFileSync(path.join(ROOT, 'docs', 'facts.md'), 'utf8');
     expect(doc).toContain('| `domain.tpms[].encrypted` | boolean |');
-    expect(doc).toContain('| `domain.disks` | list of DiskFacts |  | &lt;devices&gt;&lt;disk&gt; |');
+    expect(doc).toContain('| `domain.disks` | list of DiskFacts | Every `<devices><disk>`, in document order. | &lt;devices&gt;&lt;disk&gt; |');
     expect(doc).toMatch(/\| `host\.kernel` \| KernelFacts \\\| null \|[^\n]*run uname: `uname -r -m`/);
     expect(doc).toMatch(/\| `guest\.qga` \| QgaFacts \\\| null \|/);
   });
