@@ -13,7 +13,29 @@ import type { DomainFacts } from '../../facts/domain/model';
 import type { GuestFactsResult } from '../../facts/guest/build';
 import { collectImages, type ImageOptions, type ImageSpec } from './guestfs';
 
-export const AGENT_CHANNEL = 'org.qemu.guest_agent.0';
+/** Facts read from the kernel's pseudo file systems: in a disk image these hold nothing (the kernel fills them at boot). */
+const BOOT_ONLY = {
+  sys: ['tpm', 'cpuidle', 'topology', 'numa'],
+  proc: ['cmdline'],
+} as const;
+
+/**
+ * An image's `/sys` and `/proc` are empty mount points: what the guest rules read there (TPM devices, cpuidle,
+ * topology, NUMA, the kernel command line) is unknown for an image, not "absent", so those rules are reported not
+ * evaluated. An image whose `/sys` or `/proc` does hold files the manifest reads (a copied root) is read as `--root`
+ * reads it. In place; `facts.guest.<fact>` becomes null so that a domain can still supply it (crossCheckTpm).
+ */
+export function markBootOnlyFacts(bundle: EvidenceBundle, facts: GuestFactsResult): void {
+  for (const fsName of ['sys', 'proc'] as const) {
+    const prefix = `/${fsName}/`;
+    const held = [...Object.entries(bundle.files), ...Object.entries(bundle.dirs)].some(([k, e]) => k.startsWith(prefix) && e.state === 'ok');
+    if (held) continue;
+    for (const k of BOOT_ONLY[fsName]) {
+      facts.guest[k] = null;
+      facts.unknown[`guest.${k}`] = `/${fsName} holds nothing in a disk image (the kernel fills it at boot): only the running guest shows it (vmaudit scan guest inside it or over SSH)`;
+    }
+  }
+}
 
 function evaluateGuest(acc: ScanAccumulator, target: TargetRef, facts: GuestFactsResult): void {
   acc.evaluate(['guest'], { target, vars: { guest: facts.guest }, unknown: facts.unknown });
@@ -26,7 +48,11 @@ export async function scanGuestImages(files: readonly string[], rules: readonly 
   await collectImages(
     specs,
     opts,
-    (bundle) => evaluateGuest(acc, { kind: 'guest', name: bundle.target.name }, buildGuestFactsChecked(bundle)),
+    (bundle) => {
+      const facts = buildGuestFactsChecked(bundle);
+      markBootOnlyFacts(bundle, facts);
+      evaluateGuest(acc, { kind: 'guest', name: bundle.target.name }, facts);
+    },
     (name, e) => acc.addError({ target: { kind: 'guest', name }, kind: e.kind, message: e.message.startsWith(name) ? e.message : `${name}: ${e.message}` }),
   );
   return acc.result();
@@ -74,16 +100,12 @@ export function domainDisks(domain: DomainFacts, targetName: string): { disks: D
 }
 
 /**
- * Joins a disk's guest facts with its domain (in place): the TPM cross check of `scan host --guests`, and the agent
- * channel: an image whose qemu-ga is installed for a domain that has no `org.qemu.guest_agent.0` channel (nothing can
- * reach the agent: noted), or a domain with a channel whose image has no qemu-ga (the channel answers nothing).
+ * Joins a disk's guest facts with its domain (in place), as `scan host --guests` does for agent replies: the TPM the
+ * domain defines against what the guest facts say (an image without a readable /sys: the domain's lack of `<tpm>`
+ * makes GUEST-TPM-001 evaluable, located at the domain file).
  */
 export function crossCheckDisk(facts: GuestFactsResult, domain: DomainFacts): void {
   crossCheckTpm(facts, domain);
-  const channel = domain.channels.find((c) => c.targetName === AGENT_CHANNEL);
-  const qga = facts.guest.qga;
-  if (channel && qga && qga.installed === false)
-    facts.guest.problems.push({ code: 'guest.qga-channel-without-agent', level: 'warning', message: `the domain has a qemu-ga channel (${AGENT_CHANNEL}) at ${channel.loc.file}:${channel.loc.line} but the image has no qemu-ga installed`, loc: channel.loc, key: 'qga-channel-without-agent' });
 }
 
 /**
@@ -117,6 +139,7 @@ export async function scanDomainsWithDisks(files: readonly string[], rules: read
     (bundle: EvidenceBundle) => {
       const w = byName.get(bundle.target.name)!;
       const facts = buildGuestFactsChecked(bundle);
+      markBootOnlyFacts(bundle, facts);
       crossCheckDisk(facts, w.domain);
       evaluateGuest(acc, { kind: 'guest', name: bundle.target.name }, facts);
     },
