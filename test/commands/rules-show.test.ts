@@ -26,7 +26,7 @@ describe('rules show: source, tests, requires, evidence', () => {
   });
 
   it('a host rule: its requires and the host evidence items behind them', () => {
-    const rule = loadRuleFile(path.join(BUILTIN_RULES_DIR, 'cross', 'HOST-NUMA-001.yaml')).rule as Rule;
+    const rule = loadRuleFile(path.join(BUILTIN_RULES_DIR, 'host', 'HOST-NUMA-001.yaml')).rule as Rule;
     expect(factPathsRead(rule)).toEqual(['domains', 'host.numa', 'host.numa.nodes', 'host.pci', 'host.pci.devices']);
     expect(evidenceOf('cross', 'host.pci.devices')).toContain('file /sys/bus/pci/devices/*/numa_node');
     expect(evidenceOf('host', 'host.selinux.runtime')).toContain('run getenforce: `getenforce` (live only)');
