@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker as WorkerType } from 'node:worker_threads';
 import type { Rule } from './generated/rule';
 import type { ScanResult } from './findings';
 import { ALL_RULES, ScanAccumulator, type AccumulatorState, type RuleSelection } from './scan';
@@ -49,6 +49,8 @@ export function workerCount(files: number, env: NodeJS.ProcessEnv = process.env)
 export async function scanDomainFilesParallel(files: readonly string[], rules: readonly Rule[], selection: RuleSelection = ALL_RULES, workers = workerCount(files.length), preread: readonly DomainInput[] = []): Promise<ScanResult> {
   const workerFile = path.join(__dirname, 'scan-worker.js'); // absent when running from sources (ts-jest)
   if (workers <= 1 || files.length === 0 || !fs.existsSync(workerFile)) return scanDomainFiles(files, rules, selection, preread);
+  // Loaded here, not at start-up: a one-file scan never needs it (~2.5 ms).
+  const { Worker } = require('node:worker_threads') as { Worker: typeof WorkerType };
   const acc = new ScanAccumulator(domainFileRules(rules), selection);
   // Inputs already read (stdin) are scanned here; the result is sorted, so where does not matter.
   for (const input of preread) scanDomainInput(acc, input);
