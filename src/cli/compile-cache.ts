@@ -185,7 +185,12 @@ export function install(root: string): CompileCacheStats {
   const resolutions = cache?.resolutions && cache.tree === treeStamp(root) ? cache.resolutions : undefined;
   const recorded: Record<string, string> = {};
   const resolve = M._resolveFilename;
-  const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
+  // Relative to the root, '/'-separated; f is the root or below it (checked by the callers). A slice, not path.relative:
+  // this runs for every require() of the start-up (~350).
+  const rel = (f: string) => {
+    const r = f.length < inRoot.length ? '' : f.slice(inRoot.length);
+    return path.sep === '/' ? r : r.split(path.sep).join('/');
+  };
   M._resolveFilename = function (this: unknown, request: string, parent: unknown, ...rest: unknown[]) {
     if (request === CEL_PACKAGE) {
       if (cel === undefined) cel = vendoredCel(root, parent, resolve) ?? null;
@@ -209,7 +214,7 @@ export function install(root: string): CompileCacheStats {
   const dynamicImport = (vm.constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   M.prototype._compile = function (this: InternalModule, content: string, filename: string, format?: string) {
     if (format === 'module' || !filename.startsWith(inRoot) || content.startsWith('#!')) return compile.call(this, content, filename, format);
-    const key = path.relative(root, filename).split(path.sep).join('/');
+    const key = rel(filename);
     const cachedData = cachedDataFor(cache, key, content);
     let script: vm.Script;
     try {
