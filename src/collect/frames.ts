@@ -285,6 +285,7 @@ export function decodeFrames(stdout: Buffer, nonce: string, items: readonly Mani
   const completed = new Set<number>();
   let run: { key: string; stdout: string } | undefined;
   let virsh: { key: string; stdout: string } | undefined;
+  let virshErr = '';
   let batch: { name: string; out: string } | undefined;
   for (let i = 1; i < chunks.length; i++) {
     const c = chunks[i];
@@ -323,6 +324,9 @@ export function decodeFrames(stdout: Buffer, nonce: string, items: readonly Mani
         else run = { key: lenient(f[0]), stdout: f[2] };
         break;
       }
+      case 'W':
+        virshErr = payload;
+        break;
       case 'V': {
         const f = fields(payload, 2);
         if (!f) out.problems.push('malformed V record skipped');
@@ -335,7 +339,7 @@ export function decodeFrames(stdout: Buffer, nonce: string, items: readonly Mani
       case 'E': {
         const rc = /^\d+$/.test(tag[1] ?? '') ? Number(tag[1]) : 255;
         if (run) out.commands[run.key] = command(run.key, 'ok', rc, bytes(run.stdout), lenient(payload.slice(-STDERR_CAP)), timeoutAvailable);
-        else if (virsh) virshSubjects(out, nonce, virsh.key, { out: virsh.stdout, rc, err: payload }, timeoutAvailable);
+        else if (virsh) virshSubjects(out, nonce, virsh.key, { out: virsh.stdout, rc, err: virshErr }, timeoutAvailable);
         else if (batch) batches.set(batch.name, { out: batch.out, rc, err: payload });
         else out.problems.push('exit status without a command');
         run = undefined;

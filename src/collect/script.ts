@@ -34,6 +34,8 @@ import { EVIDENCE_LIMIT } from './evidence';
  *   C <state>                a command that did not run, or an `each` list: key NUL NUL text
  *   X                        a command run: key NUL NUL stdout (raw), followed by
  *   E <rc>                   its exit status; payload = stderr
+ *   W, then V                one virsh for every subject of an \`each\` command (virshBatch): W = its stderr, V = key
+ *                            NUL NUL its stdout, then E with payload empty
  *   J <item>                 item complete
  *   B <batch>                a batch (statf, statl, link, head, tail): its stdout raw, followed by E
  *   Z                        end of stream
@@ -332,9 +334,11 @@ _E() {
     _x "\$5" sh -c "\$7" sh "\$_d"
   done
 }
-# _V ID LIVEONLY NEEDSROOT PROGRAMS SECS EACH URI BEFORE AFTER: like _E, with every subject in ONE virsh process, its
-# command string \`echo \${N}D 0; BEFORE 'subject 0' AFTER; echo \${N}D 1; ...\` (subjects quoted by _q, which virsh's own
-# parser reads as sh does); a V record, its stdout split at the markers by the decoder
+# _V ID LIVEONLY NEEDSROOT PROGRAMS SECS EACH URI BEFORE AFTER SNIPPET: like _E, with every subject in ONE virsh
+# process, its command string \`echo \${N}D 0; BEFORE 'subject 0' AFTER; echo \${N}D 1; ...\` (subjects quoted by _q,
+# which virsh's own parser reads as sh does). virsh's stderr streams as a W record, its stdout is kept until its first
+# marker is seen: then a V record (split at the markers by the decoder); without it (a virsh wrapper that takes no
+# command string) SNIPPET runs once per subject as _E does.
 _V() {
   _guard "\$1" "\$2" "\$3" "\$4" || return 0
   _en=\$( _to "\$5" sh -c "\$6" sh </dev/null 2>/dev/null )
@@ -343,8 +347,18 @@ _V() {
   for _d in \$_en; do _q "\$_d"; _vb="\$_vb echo \${N}D \$_vi; \$8 \$_qr \$9;"; _vi=\$((_vi + 1)); done
   set +f; IFS=\$_vo
   [ "\$_vi" -gt 0 ] || return 0
-  printf '\n%s V\n%s\0\0' "\$N" "\$1"
-  _run \$((\$5 * 4)) virsh -c "\$7" "\$_vb"
+  printf '\n%s W\n' "\$N"
+  _vs=\$( { _to \$((\$5 * 4)) virsh -c "\$7" "\$_vb" </dev/null 2>&5; printf ':%s' "\$?"; } )
+  _vr=\${_vs##*:}; _vs=\${_vs%:*}
+  case \$_vr in ''|*[!0-9]*) _vr=255 ;; esac
+  case \$_vs in
+    *"\${N}D 0\$NL"*) printf '\n%s V\n%s\0\0%s\n%s E %s\n' "\$N" "\$1" "\$_vs" "\$N" "\$_vr"; return ;;
+  esac
+  printf '%s\n' "\$_en" | while IFS= read -r _d; do
+    [ -n "\$_d" ] || continue
+    _k="\$1:\$_d"; _lt=
+    _x "\$5" sh -c "\${10}" sh "\$_d"
+  done
 }
 # _batches: the queued paths, each batch one process (B record + E)
 _batches() {
@@ -480,7 +494,7 @@ function itemCode(item: ManifestItem): string {
       const head = `${guard} ${secs}`;
       if (item.each && item.virshBatch) {
         const vq = (ws: string[] | undefined): string => (ws ?? []).map((w) => shq(w)).join(' ');
-        return `_V ${head} ${shq(item.each)} ${shq(item.virshBatch.uri)} ${shq(vq(item.virshBatch.before))} ${shq(vq(item.virshBatch.after))}`;
+        return `_V ${head} ${shq(item.each)} ${shq(item.virshBatch.uri)} ${shq(vq(item.virshBatch.before))} ${shq(vq(item.virshBatch.after))} ${shq(item.script)}`;
       }
       if (item.each) return `_E ${head} ${shq(item.each)} ${shq(item.script)}`;
       const args = item.args ?? [];
