@@ -6,15 +6,16 @@ import { platformApplies, UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/c
 import type { Finding, FindingFix, NotEvaluated, TargetRef } from './findings';
 
 /**
- * A rule with its CEL compiled once. `for-each`, `where` and `assert` are compiled up front; `location`,
- * `subject` and `message`, needed only when a subject fails, on first use (rules reaching the engine were already
+ * A rule with its CEL compiled once. `for-each` is compiled up front; `where` and `assert` when a first subject needs
+ * them; `location`, `subject` and `message`, needed only when a subject fails, on first use (rules reaching the engine were already
  * CEL-checked by the rule loader, at build time for the built-in ones).
  */
 export class CompiledRule {
   readonly forEach?: CompiledExpr;
-  readonly where?: CompiledExpr;
-  readonly assert: CompiledExpr;
   readonly defaults: Record<string, unknown>;
+  /** `where` and `assert`, compiled when a first subject reaches them (a for-each over absent devices never does). */
+  private compiledWhere?: CompiledExpr | null;
+  private compiledAssert?: CompiledExpr;
   private lazy?: {
     location?: CompiledExpr;
     subject?: CompiledExpr;
@@ -25,9 +26,16 @@ export class CompiledRule {
 
   constructor(readonly rule: Rule) {
     if (rule['for-each']) this.forEach = compileExpr(rule['for-each']);
-    if (rule.where) this.where = compileExpr(rule.where);
-    this.assert = compileExpr(rule.assert);
     this.defaults = Object.fromEntries(Object.entries(rule.params ?? {}).map(([k, p]) => [k, p.default]));
+  }
+
+  get where(): CompiledExpr | undefined {
+    if (this.compiledWhere === undefined) this.compiledWhere = this.rule.where ? compileExpr(this.rule.where) : null;
+    return this.compiledWhere ?? undefined;
+  }
+
+  get assert(): CompiledExpr {
+    return (this.compiledAssert ??= compileExpr(this.rule.assert));
   }
 
   private get onFailure() {
