@@ -119,11 +119,23 @@ export interface DomainFacts {
   iothreads: {
     loc: SourceLocation;
     key: string;
+    /**
+     * `<iothreads>` text as a number (IOThreads requested); null when the element is absent or its text is not a plain unsigned integer (a `domain.invalid-number` problem).
+     */
     count: number | null;
+    /**
+     * The effective IOThread ids, sorted: the positive `<iothreadids><iothread id>` values, then the lowest unused ids added until there are `count` of them (as libvirt auto-fills; capped at 16384). Same list as the top-level `iothreadIds`.
+     */
     ids: number[];
+    /**
+     * Every `<iothreadids><iothread>` element, in document order (duplicates and invalid ids included).
+     */
     declaredIds: {
       loc: SourceLocation;
       key: string;
+      /**
+       * `<iothread id>` as a number; null when absent or not a plain unsigned integer (a `domain.invalid-number` problem).
+       */
       id: number | null;
     }[];
   } | null;
@@ -145,7 +157,13 @@ export interface DomainFacts {
   hugepages: {
     loc: SourceLocation;
     key: string;
+    /**
+     * Every `<memoryBacking><hugepages><page>` element, in document order; empty for a bare `<hugepages/>` (libvirt then uses the host's default huge page size).
+     */
     pages: HugepageFacts[];
+    /**
+     * Derived: `sizeKib` of the page backing all guest memory not covered by a `nodeset` page (the first page with `isDefault`); null when there is none, e.g. a bare `<hugepages/>` or only per-node pages.
+     */
     defaultPageKib: number | null;
   } | null;
   /**
@@ -153,10 +171,22 @@ export interface DomainFacts {
    */
   features: {
     loc: SourceLocation | null;
+    /**
+     * `<features><kvm>`; null when absent.
+     */
     kvm: {
+      /**
+       * `<features><kvm><hint-dedicated state=…>` (tells the guest its vCPUs have dedicated host CPUs); null when the child is absent.
+       */
       hintDedicated: FeatureStateFacts | null;
+      /**
+       * `<features><kvm><poll-control state=…>` (guest halt-polling control); null when the child is absent.
+       */
       pollControl: FeatureStateFacts | null;
     } | null;
+    /**
+     * `<features><pvspinlock state=…>` (paravirtual spinlocks); null when absent (QEMU's default applies).
+     */
     pvspinlock: FeatureStateFacts | null;
   };
   /**
@@ -195,17 +225,32 @@ export interface DomainFacts {
      * The `<qemu:commandline>` / `<qemu:override>` elements, in document order.
      */
     blocks: QemuBlockFacts[];
+    /**
+     * Every `<qemu:commandline><qemu:arg>`, in document order across all commandline blocks: one argv word each, appended to QEMU's command line.
+     */
     args: QemuArgFacts[];
     /**
      * Derived: network endpoints the extra arguments open.
      */
     listeners: QemuListenerFacts[];
+    /**
+     * Every `<qemu:commandline><qemu:env>`, in document order: environment variables set for the QEMU process.
+     */
     env: {
       loc: SourceLocation;
       key: string;
+      /**
+       * `<qemu:env name>`; null when absent.
+       */
       name: string | null;
+      /**
+       * `<qemu:env value>` as written; null when absent.
+       */
       value: string | null;
     }[];
+    /**
+     * Every `<qemu:override><qemu:device>`, in document order: frontend properties of a libvirt-generated device that QEMU gets overridden.
+     */
     overrideDevices: QemuOverrideDeviceFacts[];
     /**
      * Elements in a namespace that looks like qemu's but has a different URI (libvirt ignores them).
@@ -250,12 +295,21 @@ export interface DomainFacts {
    * Structural problems libvirt tolerates or rejects (duplicate singletons, bad numbers...).
    */
   problems: {
+    /**
+     * Stable problem code, e.g. `domain.duplicate-element`, `domain.invalid-number`.
+     */
     code: string;
+    /**
+     * Human-readable message, worded after libvirt's own error where there is one.
+     */
     message: string;
     /**
      * error: the real program refuses the input; warning: accepted but surprising (ignored key, duplicate).
      */
     level: 'error' | 'warning';
+    /**
+     * The element the problem is about (same as `loc`).
+     */
     location?: SourceLocation;
     key: string;
     loc: SourceLocation;
@@ -266,13 +320,25 @@ export interface DomainFacts {
    * `<memoryBacking><locked/>`.
    */
   memoryLocked: Located | null;
+  /**
+   * `<memtune>` (cgroup memory limits); null when absent.
+   */
   memtune: MemtuneFacts | null;
   /**
    * TCP/UDP character devices (see NetChardevFacts).
    */
   netChardevs: NetChardevFacts[];
+  /**
+   * Every `<devices><redirdev>` (USB redirection from the client or a chardev), in document order.
+   */
   redirdevs: RedirdevFacts[];
+  /**
+   * The first `<devices><redirfilter>`; null when absent (every redirected USB device is then allowed).
+   */
   redirfilter: RedirfilterFacts | null;
+  /**
+   * How each `<disk>` reaches its data (read-only, transient, cache mode, network source and auth), one entry per `<disk>` in document order, with the same `key` as `disks`.
+   */
   diskAccess: DiskAccessFacts[];
 }
 /**
@@ -284,6 +350,9 @@ export interface DomainFacts {
  * via the `definition` "SourceLocation".
  */
 export interface SourceLocation {
+  /**
+   * The artifact path as the user knows it (the file given, or the path on the scanned host).
+   */
   file: string;
   /**
    * 1-based line.
@@ -293,7 +362,13 @@ export interface SourceLocation {
    * 1-based column (UTF-16 code units, as SARIF's default columnKind).
    */
   column: number;
+  /**
+   * 1-based last line, set only when the fact spans several lines (e.g. an env-file value continued over lines); absent otherwise.
+   */
   endLine?: number;
+  /**
+   * 1-based end column on `endLine`; optional, and not set by any fact builder today.
+   */
   endColumn?: number;
   /**
    * A stable, human-readable path to the element, e.g. `/domain/devices/disk[2]/driver`.
@@ -309,6 +384,9 @@ export interface VcpuFacts {
    * The element's text: the maximum number of vCPUs.
    */
   max: number | null;
+  /**
+   * The `<vcpu>` text as written (before number parsing; `max` is null when libvirt would refuse it).
+   */
   maxText: string;
   /**
    * `<vcpu current>` as a number (vCPUs online at boot); null when absent or not a number.
@@ -434,9 +512,21 @@ export interface NumaCellFacts {
  * via the `definition` "CputuneFacts".
  */
 export interface CputuneFacts {
+  /**
+   * Every `<cputune><vcpupin>`, in document order (duplicates included, see `duplicateOf`).
+   */
   vcpupins: PinFacts[];
+  /**
+   * `<cputune><emulatorpin>`: host CPUs of QEMU's emulator threads; null when absent.
+   */
   emulatorpin: PinFacts | null;
+  /**
+   * Every `<cputune><iothreadpin>`, in document order (duplicates included, see `duplicateOf`).
+   */
   iothreadpins: PinFacts[];
+  /**
+   * Every `<cputune><cachetune>` and `<memorytune>`, in document order.
+   */
   resctrl: ResctrlFacts[];
   loc: SourceLocation;
   key: string;
@@ -450,7 +540,13 @@ export interface PinFacts {
    * vcpupin@vcpu / iothreadpin@iothread, null for emulatorpin or when not a number.
    */
   id: number | null;
+  /**
+   * `vcpupin@vcpu` / `iothreadpin@iothread` as written; null for emulatorpin or when the attribute is absent.
+   */
   idText: string | null;
+  /**
+   * The pin's `cpuset` attribute: host CPUs (cpuset syntax `0-3,^2`). An absent attribute reads as text `''` with a parse error (libvirt refuses a pin without cpuset).
+   */
   cpuset: CpusetFact;
   /**
    * Line of an earlier pin for the same vCPU/IOThread (libvirt rejects the duplicate), else null.
@@ -464,9 +560,21 @@ export interface PinFacts {
  * via the `definition` "ResctrlFacts".
  */
 export interface ResctrlFacts {
+  /**
+   * Which `<cputune>` child: `cachetune` (cache allocation) or `memorytune` (memory bandwidth allocation).
+   */
   element: 'cachetune' | 'memorytune';
+  /**
+   * The group's `vcpus` attribute: guest vCPUs (cpuset syntax) this allocation applies to; null when absent.
+   */
   vcpus: CpusetFact | null;
+  /**
+   * `<cache>` children (cachetune), in document order.
+   */
   caches: CacheFacts[];
+  /**
+   * `<node>` children (memorytune), in document order.
+   */
   nodes: ResctrlNodeFacts[];
   /**
    * Why libvirt's parser rejects this group next to an earlier one (cachetunes are parsed before memorytunes):
@@ -481,11 +589,29 @@ export interface ResctrlFacts {
  * via the `definition` "CacheFacts".
  */
 export interface CacheFacts {
+  /**
+   * `<cache id>` as written: the host cache id (from /sys/devices/system/cpu/cpu* /cache/index* /id); null when absent.
+   */
   id: string | null;
+  /**
+   * `<cache level>` as written (cache level, e.g. `3` for L3); null when absent.
+   */
   level: string | null;
+  /**
+   * `<cache type>` as written: both, code or data; null when absent.
+   */
   type: string | null;
+  /**
+   * `<cache size>` as a number in the unit of `unit` (not scaled); null when absent or not a plain unsigned integer.
+   */
   size: number | null;
+  /**
+   * `<cache size>` as written; null when absent.
+   */
   sizeText: string | null;
+  /**
+   * `<cache unit>` as written (KiB, MiB...); null when absent (libvirt then reads `size` in bytes).
+   */
   unit: string | null;
   loc: SourceLocation;
   key: string;
@@ -495,6 +621,9 @@ export interface CacheFacts {
  * via the `definition` "ResctrlNodeFacts".
  */
 export interface ResctrlNodeFacts {
+  /**
+   * `<node id>` as written: the host memory-bandwidth (MBA) node, i.e. L3 cache id; null when absent.
+   */
   id: string | null;
   /**
    * Raw attribute values (bandwidth, min_bandwidth, hardlimit, priority ...) as numbers when numeric.
@@ -510,13 +639,28 @@ export interface ResctrlNodeFacts {
  * via the `definition` "NumatuneFacts".
  */
 export interface NumatuneFacts {
+  /**
+   * `<numatune><memory>`: the policy for all guest memory; null when absent.
+   */
   memory: {
     loc: SourceLocation;
     key: string;
+    /**
+     * `<memory mode>` as written (strict, preferred, interleave, restrictive); null when absent (libvirt's default: strict).
+     */
     mode: string | null;
+    /**
+     * `<memory placement>` as written (static, auto; `auto` asks numad); null when absent.
+     */
     placement: string | null;
+    /**
+     * `<memory nodeset>`: host NUMA nodes the guest memory is bound to; null when absent.
+     */
     nodeset: CpusetFact | null;
   } | null;
+  /**
+   * Every `<numatune><memnode>` (per guest NUMA cell policy), in document order.
+   */
   memnodes: MemnodeFacts[];
   /**
    * Derived: what libvirt's numatune parsing (virDomainNumatuneParseXML / virDomainNumatuneSet, libvirt 9.0) refuses
@@ -527,6 +671,9 @@ export interface NumatuneFacts {
   conflicts: {
     loc: SourceLocation;
     key: string;
+    /**
+     * libvirt's error text, e.g. `nodeset for NUMA memory tuning must be set if 'placement' is 'static'`.
+     */
     message: string;
   }[];
   loc: SourceLocation;
@@ -537,8 +684,17 @@ export interface NumatuneFacts {
  * via the `definition` "MemnodeFacts".
  */
 export interface MemnodeFacts {
+  /**
+   * `<memnode cellid>` as a number: the guest NUMA cell this policy applies to; null when absent or not a plain unsigned integer.
+   */
   cellid: number | null;
+  /**
+   * `<memnode mode>` as written (strict, preferred, interleave, restrictive); null when absent (libvirt's default: strict).
+   */
   mode: string | null;
+  /**
+   * `<memnode nodeset>`: host NUMA nodes backing that guest cell; null when absent.
+   */
   nodeset: CpusetFact | null;
   loc: SourceLocation;
   key: string;
@@ -548,13 +704,25 @@ export interface MemnodeFacts {
  * via the `definition` "HugepageFacts".
  */
 export interface HugepageFacts {
+  /**
+   * `<page size>` as written; null when absent.
+   */
   sizeText: string | null;
+  /**
+   * `<page unit>` as written; null when absent (KiB).
+   */
   unit: string | null;
   /**
    * Page size in KiB after libvirt's unit scaling (null: no size given, or an invalid one; libvirt refuses both).
    */
   sizeKib: number | null;
+  /**
+   * Why libvirt refuses `size`/`unit` (unknown unit, not a number, too large); null when it parses or no size is given.
+   */
   sizeError: string | null;
+  /**
+   * `<page nodeset>`: the guest NUMA cells this page size backs; null when absent (the page backs the rest of guest memory).
+   */
   nodeset: CpusetFact | null;
   /**
    * The size is a base (system) page size of the guest architecture (4 KiB; also 16 and 64 KiB on aarch64, 64 KiB
@@ -586,6 +754,9 @@ export interface HugepageFacts {
  * via the `definition` "FeatureStateFacts".
  */
 export interface FeatureStateFacts {
+  /**
+   * The element's `state` attribute as written (on, off); null when absent.
+   */
   state: string | null;
   loc: SourceLocation;
   key: string;
@@ -744,9 +915,21 @@ export interface HostdevFacts {
   source: {
     loc: SourceLocation;
     key: string;
+    /**
+     * PCI domain of the host device (`<source><address domain>`, strtol base 0); 0 when absent; null when not a number.
+     */
     domain: number | null;
+    /**
+     * PCI bus of the host device (`<source><address bus>`, strtol base 0); null when absent or not a number.
+     */
     bus: number | null;
+    /**
+     * PCI slot of the host device (`<source><address slot>`, strtol base 0); null when absent or not a number.
+     */
     slot: number | null;
+    /**
+     * PCI function of the host device (`<source><address function>`, strtol base 0); 0 when absent; null when not a number.
+     */
     function: number | null;
     /**
      * Canonical `DDDD:BB:SS.F`, or null when a part is missing or not a number.
@@ -810,11 +993,17 @@ export interface GraphicsFacts {
    * Derived: `listenAddresses` that are not loopback (0.0.0.0, ::, routable IPs, host names other than localhost).
    */
   exposedAddresses: string[];
+  /**
+   * A non-empty `passwd` attribute is written (the password itself is never copied).
+   */
   passwdSet: boolean;
   /**
    * `passwd=''` written: an empty password (libvirt passes it on to QEMU).
    */
   passwdEmpty: boolean;
+  /**
+   * Length in characters of `passwd`; 0 when absent or empty (VNC uses only the first 8).
+   */
   passwdLength: number;
   /**
    * `<graphics passwdValidTo>` as written; null when absent.
@@ -859,6 +1048,9 @@ export interface TpmFacts {
    * architecture that decides it is unknown, or (version) for other backends.
    */
   effectiveModel: string | null;
+  /**
+   * Derived, emulator backend only: `backendVersion`, else libvirt 9.0's default — `2.0` for tpm-spapr, tpm-crb or an ARM virt machine, else `1.2`; null for other backends or when the architecture is unknown.
+   */
   effectiveVersion: string | null;
   /**
    * Derived: an earlier <tpm> of the same kind (proxy or not) in this domain: its line, else null.
@@ -930,6 +1122,9 @@ export interface SeclabelFacts {
  * via the `definition` "QemuBlockFacts".
  */
 export interface QemuBlockFacts {
+  /**
+   * The element's local name: `commandline` or `override`.
+   */
   element: 'commandline' | 'override';
   /**
    * The prefix as written (`qemu`, or another one bound to the qemu URI).
@@ -947,6 +1142,9 @@ export interface QemuBlockFacts {
  * via the `definition` "QemuArgFacts".
  */
 export interface QemuArgFacts {
+  /**
+   * `<qemu:arg value>` as written (one argv word); `''` when absent.
+   */
   value: string;
   loc: SourceLocation;
   key: string;
@@ -962,6 +1160,9 @@ export interface QemuListenerFacts {
    * The option as written (`-qmp`).
    */
   option: string;
+  /**
+   * The next `<qemu:arg>` (the option's value) as written; `''` for `-s` (gdb on tcp::1234), which takes none.
+   */
   value: string;
   /**
    * What is opened, e.g. `tcp:0.0.0.0:4444,server=on,wait=off`, `vnc :0`, `hostfwd=tcp::2222-:22`.
@@ -975,12 +1176,27 @@ export interface QemuListenerFacts {
  * via the `definition` "QemuOverrideDeviceFacts".
  */
 export interface QemuOverrideDeviceFacts {
+  /**
+   * `<qemu:device alias>`: the libvirt device alias whose properties are overridden; null when absent.
+   */
   alias: string | null;
+  /**
+   * `<qemu:frontend><qemu:property>` children, in document order.
+   */
   properties: {
     loc: SourceLocation;
     key: string;
+    /**
+     * `<qemu:property name>` (a QEMU device property); null when absent.
+     */
     name: string | null;
+    /**
+     * `<qemu:property type>` (string, signed, unsigned, bool, remove); null when absent.
+     */
     type: string | null;
+    /**
+     * `<qemu:property value>` as written; null when absent (e.g. type remove).
+     */
     value: string | null;
   }[];
   loc: SourceLocation;
@@ -1001,12 +1217,21 @@ export interface Located {
  * via the `definition` "IothreadRefFacts".
  */
 export interface IothreadRefFacts {
+  /**
+   * What holds the reference: a disk's `<driver iothread>`, a controller's `<driver iothread>`, or `<cputune><iothreadpin iothread>`.
+   */
   element: 'disk' | 'controller' | 'iothreadpin';
   /**
    * Key of the disk, controller or pin holding the reference (e.g. `disk[vdb]`).
    */
   owner: string;
+  /**
+   * The referenced IOThread id as a number; null when not a plain unsigned integer.
+   */
   id: number | null;
+  /**
+   * The `iothread` attribute as written.
+   */
   idText: string;
   /**
    * Disk: its effective target bus; otherwise null.
@@ -1016,6 +1241,9 @@ export interface IothreadRefFacts {
    * Controller: its type and model attribute; otherwise null.
    */
   controllerType: string | null;
+  /**
+   * Controller: its `model` attribute (e.g. virtio-scsi); otherwise null.
+   */
   model: string | null;
   /**
    * The id is one of the domain's effective IOThread ids.
@@ -1029,6 +1257,9 @@ export interface IothreadRefFacts {
  * via the `definition` "IothreadUseFacts".
  */
 export interface IothreadUseFacts {
+  /**
+   * An effective IOThread id (one entry per id of `iothreadIds`).
+   */
   id: number;
   /**
    * Keys of the disks/controllers whose `<driver iothread>` names this id.
@@ -1042,6 +1273,9 @@ export interface IothreadUseFacts {
  * via the `definition` "VcpuAffinityFacts".
  */
 export interface VcpuAffinityFacts {
+  /**
+   * The vCPU number, 0 to `<vcpu>`-1 (at most the first 16384).
+   */
   vcpu: number;
   /**
    * pCPUs the vCPU may run on; null when unpinned or the cpuset is invalid.
@@ -1059,6 +1293,9 @@ export interface VcpuAffinityFacts {
  * via the `definition` "HostCpuPinFacts".
  */
 export interface HostCpuPinFacts {
+  /**
+   * Which QEMU threads: vCPUs (effective vCPU affinity), emulator (`<emulatorpin>`) or IOThreads (`<iothreadpin>`s).
+   */
   threads: 'vCPUs' | 'emulator' | 'IOThreads';
   /**
    * Sorted, non-empty.
@@ -1074,6 +1311,9 @@ export interface CpusetAttrFacts {
    * E.g. `vcpupin[0]@cpuset`, `numatune/memory@nodeset`.
    */
   attribute: string;
+  /**
+   * The attribute as written.
+   */
   text: string;
   /**
    * libvirt's error for the value (`Failed to parse bitmap '…'`, `Invalid value of 'cpuset': …`), else null.
@@ -1095,8 +1335,17 @@ export interface CpusetAttrFacts {
  * via the `definition` "MemtuneFacts".
  */
 export interface MemtuneFacts {
+  /**
+   * `<memtune><hard_limit>` (cgroup memory.max; QEMU is killed above it); null when absent.
+   */
   hardLimit: MemLimitFacts | null;
+  /**
+   * `<memtune><soft_limit>` (reclaim target under host memory pressure); null when absent.
+   */
   softLimit: MemLimitFacts | null;
+  /**
+   * `<memtune><swap_hard_limit>` (memory plus swap); null when absent.
+   */
   swapHardLimit: MemLimitFacts | null;
   loc: SourceLocation;
   key: string;
@@ -1108,12 +1357,21 @@ export interface MemtuneFacts {
  * via the `definition` "MemLimitFacts".
  */
 export interface MemLimitFacts {
+  /**
+   * The element text as written.
+   */
   text: string;
+  /**
+   * `unit` attribute as written; null when absent (KiB).
+   */
   unit: string | null;
   /**
    * KiB; null when libvirt would refuse the value (see `error`).
    */
   kib: number | null;
+  /**
+   * Why libvirt refuses the value/unit; null when it parses.
+   */
   error: string | null;
   /**
    * At or above VIR_DOMAIN_MEMORY_PARAM_UNLIMITED (9007199254740991 KiB): libvirt treats it as no limit.
@@ -1159,11 +1417,17 @@ export interface NetChardevFacts {
    * TCP: the source host/service. UDP: the remote (first `mode='connect'` source; QEMU's default host is localhost).
    */
   host: string | null;
+  /**
+   * TCP: the `<source service>` (port) as written. UDP: the remote port (of the first `mode='connect'` source). null when absent.
+   */
   service: string | null;
   /**
    * UDP: the local address (first `mode='bind'` source; none = all addresses, ephemeral port). TCP: null.
    */
   bindHost: string | null;
+  /**
+   * UDP: the local port (`service` of the first `mode='bind'` source); null when absent (ephemeral). TCP: null.
+   */
   bindService: string | null;
   /**
    * TCP source `tls` attribute (yes/no) as written; null = qemu.conf `chardev_tls` decides (default off).
@@ -1188,6 +1452,9 @@ export interface NetChardevFacts {
  * via the `definition` "RedirdevFacts".
  */
 export interface RedirdevFacts {
+  /**
+   * `<redirdev bus>` as written (usb); null when absent.
+   */
   bus: string | null;
   /**
    * Host side: spicevmc (the SPICE client's USB devices) or a chardev type (tcp...).
@@ -1201,6 +1468,9 @@ export interface RedirdevFacts {
  * via the `definition` "RedirfilterFacts".
  */
 export interface RedirfilterFacts {
+  /**
+   * `<usbdev>` rules in document order (the first matching rule decides).
+   */
   rules: UsbdevRuleFacts[];
   /**
    * Derived: the filter lets every device through — no `<usbdev>` rule at all, or the first rule matches every
@@ -1219,9 +1489,21 @@ export interface UsbdevRuleFacts {
    * Attribute values as written; absent or `-1` = any.
    */
   class: string | null;
+  /**
+   * `<usbdev vendor>` as written (e.g. `0x1234`); absent or `-1` = any.
+   */
   vendor: string | null;
+  /**
+   * `<usbdev product>` as written; absent or `-1` = any.
+   */
   product: string | null;
+  /**
+   * `<usbdev version>` (USB bcdDevice, e.g. `2.0`) as written; absent or `-1` = any.
+   */
   version: string | null;
+  /**
+   * `<usbdev allow>` as written (yes, no); null when absent.
+   */
   allow: string | null;
   /**
    * Every field is a wildcard.
@@ -1237,8 +1519,17 @@ export interface UsbdevRuleFacts {
  * via the `definition` "DiskAccessFacts".
  */
 export interface DiskAccessFacts {
+  /**
+   * `<target dev>` (vda, sdb...); null when absent.
+   */
   dev: string | null;
+  /**
+   * `<disk type>` as written (file, block, network...); null when absent.
+   */
   type: string | null;
+  /**
+   * `<disk device>`: disk, cdrom, floppy or lun (`disk` when absent).
+   */
   device: string;
   /**
    * `<readonly/>`, a cdrom (libvirt makes cdroms read-only), or an http/https/ftp/ftps/tftp source (QEMU's curl driver cannot write).
@@ -1248,9 +1539,15 @@ export interface DiskAccessFacts {
    * `<transient/>`: changes are discarded when the guest stops.
    */
   transient: boolean;
+  /**
+   * The disk's `<driver>`; null when absent.
+   */
   driver: {
     loc: SourceLocation;
     key: string;
+    /**
+     * `<driver cache>` as written (none, writethrough, writeback, directsync, unsafe, default); null when absent.
+     */
     cache: string | null;
   } | null;
   /**
@@ -1265,8 +1562,17 @@ export interface DiskAccessFacts {
  * via the `definition` "NetworkSourceFacts".
  */
 export interface NetworkSourceFacts {
+  /**
+   * `<source protocol>` (nbd, iscsi, rbd, gluster, http, https, ssh...); null when absent.
+   */
   protocol: string | null;
+  /**
+   * `<source name>` (volume, image or iSCSI target/LUN); null when absent.
+   */
   name: string | null;
+  /**
+   * Every `<source><host>`, in document order.
+   */
   hosts: DiskHostFacts[];
   /**
    * Derived: hosts reached over the network (`name:port`), i.e. not a UNIX socket and not a loopback name.
@@ -1291,7 +1597,13 @@ export interface NetworkSourceFacts {
   auth: {
     loc: SourceLocation;
     key: string;
+    /**
+     * `<auth username>`; null when absent.
+     */
     username: string | null;
+    /**
+     * `<auth><secret type>` (ceph, iscsi...); null when absent (the secret itself is never read).
+     */
     secretType: string | null;
   } | null;
   loc: SourceLocation;
@@ -1302,12 +1614,21 @@ export interface NetworkSourceFacts {
  * via the `definition` "DiskHostFacts".
  */
 export interface DiskHostFacts {
+  /**
+   * `<host name>`: host name or address; null when absent.
+   */
   name: string | null;
+  /**
+   * `<host port>` as written; null when absent (the protocol's default port).
+   */
   port: string | null;
   /**
    * tcp (default), rdma or unix.
    */
   transport: string;
+  /**
+   * `<host socket>`: UNIX socket path (transport unix); null when absent.
+   */
   socket: string | null;
   loc: SourceLocation;
   key: string;
@@ -1317,9 +1638,21 @@ export interface DiskHostFacts {
  * via the `definition` "PciAddress".
  */
 export interface PciAddress {
+  /**
+   * `domain` attribute as libvirt parses it (strtol base 0: `0x..` hex, leading-0 octal, decimal); 0 when absent; null when not a number libvirt accepts.
+   */
   domain: number | null;
+  /**
+   * `bus` attribute, parsed as `domain`; null when absent or not a number.
+   */
   bus: number | null;
+  /**
+   * `slot` attribute, parsed as `domain`; null when absent or not a number.
+   */
   slot: number | null;
+  /**
+   * `function` attribute, parsed as `domain`; 0 when absent; null when not a number.
+   */
   function: number | null;
   /**
    * Canonical `DDDD:BB:SS.F`, or null when a part is missing or not a number.
@@ -1341,12 +1674,24 @@ export interface DeviceSecurityFacts {
    * `<memoryBacking><locked/>`.
    */
   memoryLocked: Located | null;
+  /**
+   * `<memtune>`; null when absent (same as the domain's `memtune`).
+   */
   memtune: MemtuneFacts | null;
   /**
    * TCP/UDP character devices (see NetChardevFacts).
    */
   netChardevs: NetChardevFacts[];
+  /**
+   * Every `<redirdev>` (same as the domain's `redirdevs`).
+   */
   redirdevs: RedirdevFacts[];
+  /**
+   * The first `<redirfilter>`; null when absent (same as the domain's `redirfilter`).
+   */
   redirfilter: RedirfilterFacts | null;
+  /**
+   * One entry per `<disk>` (same as the domain's `diskAccess`).
+   */
   diskAccess: DiskAccessFacts[];
 }
