@@ -21,9 +21,9 @@ const WORKER_OLD_GEN_MB = 128;
 const WORKER_YOUNG_GEN_MB = 8;
 
 /**
- * The worker's code: scan-worker.js, loaded like the CLI's main thread loads its modules (the build's code cache and
- * CommonJS copy of the CEL library, src/cli/compile-cache.ts) when the process has them on, i.e. ran through
- * bin/run.js without VMAUDIT_NO_COMPILE_CACHE.
+ * The worker's code: scan-worker.js, loaded the way bin/run.js loads the CLI's modules (the build's code cache and
+ * CommonJS copy of the CEL library, src/cli/compile-cache.ts: same code, loaded faster) unless VMAUDIT_NO_COMPILE_CACHE
+ * is set or the build made none.
  */
 function workerScript(workerFile: string): string {
   const root = path.join(__dirname, '..', '..');
