@@ -31,7 +31,7 @@ function commonSuffix(a: string, b: string): number {
 }
 
 it('the automatic fixes are the rules documented as such', () => {
-  expect(autoFixable.map((r) => r.id).sort()).toEqual(['DOM-DISK-001', 'DOM-IOT-004', 'DOM-RDM-001', 'DOM-SEC-001', 'DOM-TPM-001']);
+  expect(autoFixable.map((r) => r.id).sort()).toEqual(['DOM-DISK-001', 'DOM-IOT-004', 'DOM-MPAM-003', 'DOM-PIN-002', 'DOM-PIN-005', 'DOM-RDM-001', 'DOM-SEC-001', 'DOM-TOPO-003', 'DOM-TPM-001']);
   expect(rules.find((r) => r.id === 'DOM-GFX-001')!.remediation.fix?.kind).toBe('choice');
 });
 
