@@ -38,7 +38,7 @@ describe('fact model schemas', () => {
 
   // Fields carried over from the hand-written interfaces without a doc comment have no description yet. The count
   // may only go down: a new field is declared with its meaning.
-  const UNDESCRIBED_AT_MOST: Record<string, number> = { domain: 0, host: 252, guest: 0 };
+  const UNDESCRIBED_AT_MOST: Record<string, number> = { domain: 0, host: 0, guest: 0 };
   it.each(Object.keys(UNDESCRIBED_AT_MOST))('%s: fields without a description do not grow', (s) => {
     let without = 0;
     const walk = (n: unknown): void => {

@@ -9,45 +9,135 @@
  * NUMA, hugepages, THP, workqueues, IOMMU, PCI devices, resctrl).
  */
 export interface HostFacts {
+  /**
+   * The target's name: host name, ssh alias or snapshot name, as given to the scan.
+   */
   name: string;
   /**
    * Whether evidence was collected with root privileges.
    */
   privileged: boolean;
+  /**
+   * How the evidence was collected: `local` (this machine), `root` (an offline root directory, no live commands), `ssh`, `snapshot` (a saved evidence bundle).
+   */
   transport: 'local' | 'root' | 'ssh' | 'snapshot';
+  /**
+   * Which libvirt daemons are in use (systemd units enabled/masked, running processes); null when neither an /etc/systemd/system/*.wants listing nor a process list was collected (listed in `unknown`).
+   */
   daemons: DaemonsFacts | null;
   /**
    * Every libvirt daemon config looked at (present or not, for daemons in use).
    */
   daemonConfigs: DaemonConfigFacts[];
+  /**
+   * /etc/libvirt/libvirtd.conf as libvirtd reads it; null when the daemon is not in use and the file is absent, or when the file could not be read (listed in `unknown` if the daemon is in use).
+   */
   libvirtd: DaemonConfigFacts | null;
+  /**
+   * /etc/libvirt/virtproxyd.conf as virtproxyd reads it; null when the daemon is not in use and the file is absent, or when the file could not be read (listed in `unknown` if in use).
+   */
   virtproxyd: DaemonConfigFacts | null;
+  /**
+   * /etc/libvirt/virtqemud.conf as virtqemud reads it; null when the daemon is not in use and the file is absent, or when the file could not be read (listed in `unknown` if in use).
+   */
   virtqemud: DaemonConfigFacts | null;
+  /**
+   * Effective remote access (TCP/TLS listeners, their auth, SASL use) of the daemon serving remote connections; null when that daemon's config is unknown (listed in `unknown`).
+   */
   remote: RemoteFacts | null;
+  /**
+   * The TLS certificate/key files of the remote daemon (ca_file, cert_file, key_file) with their stat; null when no daemon serves remote connections or its config is unknown.
+   */
   tls: TlsFacts | null;
+  /**
+   * The rw, ro and admin UNIX sockets of every daemon in use, with effective mode, group and auth; null when a daemon's config is unknown (listed in `unknown`).
+   */
   unixSockets: UnixSocketFacts[] | null;
+  /**
+   * /etc/sasl2/libvirt.conf (Cyrus SASL) with the sasldb, keytab, plugins and users; null when the file exists but could not be read (listed in `unknown`). A missing file gives Cyrus defaults, not null.
+   */
   sasl: SaslFacts | null;
+  /**
+   * /etc/libvirt/qemu.conf as the QEMU driver reads it, with derived user and display facts; null when the file could not be read (listed in `unknown`). A missing file gives libvirt's defaults.
+   */
   qemuConf: QemuConfFacts | null;
+  /**
+   * SELinux: runtime mode, /etc/selinux/config, kernel command-line overrides. Never null; unknown parts are null and listed in `unknown` (`host.selinux.runtime`...).
+   */
   selinux: SelinuxFacts | null;
+  /**
+   * Active Linux security modules (/sys/kernel/security/lsm). Never null; `active` is null when unknown.
+   */
   lsm: LsmFacts | null;
+  /**
+   * QEMU, swtpm and libvirt daemon processes with their LSM labels (`ps -eZ`, else /proc/<pid>/{comm,attr/current}); null when neither was collected (listed in `unknown`).
+   */
   processes: ProcessFacts[] | null;
+  /**
+   * /etc/group by group name, with primary members from /etc/passwd added; null when /etc/group could not be read (listed in `unknown`).
+   */
   groups: {
     [k: string]: GroupFacts;
   } | null;
+  /**
+   * swtpm: installed or not, its local CA directory and the per-domain TPM state files (stat only). Never null; unreadable directories are listed in `unknown`.
+   */
   swtpm: SwtpmFacts | null;
+  /**
+   * Kernel release and machine from `uname -r -m` (command `uname`); null when it was not run or failed (offline roots; listed in `unknown`).
+   */
   kernel: KernelFacts | null;
+  /**
+   * The kernel command line from /proc/cmdline; null when not readable or not collected (listed in `unknown`).
+   */
   cmdline: HostCmdlineFacts | null;
+  /**
+   * kvm module parameters from /sys/module/kvm/parameters/*; null when no parameter file was read (module not loaded, or not collected; listed in `unknown`).
+   */
   kvm: KvmFacts | null;
+  /**
+   * Unbound workqueue CPU masks from /sys/devices/virtual/workqueue; null when `cpumask` could not be read (listed in `unknown`).
+   */
   workqueue: WorkqueueFacts | null;
+  /**
+   * Online, isolated and nohz_full CPU lists from /sys/devices/system/cpu; null when `online` is unreadable or not a cpulist (listed in `unknown`).
+   */
   cpus: CpuFacts | null;
+  /**
+   * Host NUMA nodes, their CPUs and per-node huge page pools (/sys/devices/system/node); a kernel without NUMA gives one node 0 with every online CPU; null when unreadable (listed in `unknown`).
+   */
   numa: NumaFacts | null;
+  /**
+   * hugetlb pools (/sys/kernel/mm/hugepages/hugepages-<KiB>kB) and /proc/meminfo counters; no pools when the directory is missing; null when it could not be listed (listed in `unknown`).
+   */
   hugepages: HugepagesFacts | null;
+  /**
+   * Transparent huge pages (/sys/kernel/mm/transparent_hugepage/{enabled,defrag}); null when `enabled` exists but could not be read (listed in `unknown`).
+   */
   thp: ThpFacts | null;
+  /**
+   * /proc/mounts, one entry per line; null when not readable (listed in `unknown`).
+   */
   mounts: MountFact[] | null;
+  /**
+   * resctrl (Intel RDT / ARM MPAM) mount and resources; null when /proc/mounts is unreadable (listed in `unknown`).
+   */
   resctrl: ResctrlFacts | null;
+  /**
+   * IOMMU units and groups, the command-line parameters deciding them, interrupt remapping and unsafe-interrupt settings; null when neither /sys/class/iommu nor /sys/kernel/iommu_groups could be listed (listed in `unknown`).
+   */
   iommu: IommuFacts | null;
+  /**
+   * PCI devices from /sys/bus/pci/devices with driver, IOMMU group and NUMA node; null when the listing is unavailable (listed in `unknown`).
+   */
   pci: PciFacts | null;
+  /**
+   * Block devices from /sys/class/block and the /dev paths that resolve to them; null when /sys/class/block could not be listed (listed in `unknown`).
+   */
   block: BlockFacts | null;
+  /**
+   * Which domains are running (`virsh list --name`) or autostarted (/etc/libvirt/qemu/autostart/*.xml links). Never null; `running` is null when virsh was not run.
+   */
   domainState: DomainStateFacts;
   /**
    * libvirt, QEMU and kernel versions (upstream numbers) and where each came from; null when unknown.
@@ -93,6 +183,9 @@ export interface DaemonsFacts {
  * via the `definition` "UnitFacts".
  */
 export interface UnitFacts {
+  /**
+   * The systemd unit name, e.g. `libvirtd.socket`, `virtproxyd-tls.socket`.
+   */
   name: string;
   /**
    * A unit file exists in the search path.
@@ -122,6 +215,9 @@ export interface UnitFacts {
  * via the `definition` "SourceLocation".
  */
 export interface SourceLocation {
+  /**
+   * The artifact path as the user knows it: the absolute path on the host, or a pseudo file `command:<id>`.
+   */
   file: string;
   /**
    * 1-based line.
@@ -131,7 +227,13 @@ export interface SourceLocation {
    * 1-based column (UTF-16 code units, as SARIF's default columnKind).
    */
   column: number;
+  /**
+   * 1-based last line, set only when the fact spans several lines (an env-file value continued over lines); absent otherwise.
+   */
   endLine?: number;
+  /**
+   * 1-based end column on `endLine`; optional, and not set by any fact builder today.
+   */
   endColumn?: number;
   /**
    * A stable, human-readable path to the element, e.g. `/domain/devices/disk[2]/driver`.
@@ -143,6 +245,9 @@ export interface SourceLocation {
  * via the `definition` "DaemonConfigFacts".
  */
 export interface DaemonConfigFacts {
+  /**
+   * The daemon: libvirtd, virtproxyd, virtqemud, virtnetworkd, virtstoraged, virtnodedevd, virtsecretd, virtinterfaced, virtnwfilterd, virtlxcd or virtchd.
+   */
   daemon: string;
   /**
    * This daemon is in use (its service or socket is enabled, or it runs).
@@ -152,6 +257,9 @@ export interface DaemonConfigFacts {
    * Listens on TCP/TLS itself (libvirtd, virtproxyd).
    */
   ip: boolean;
+  /**
+   * Absolute path of the config file (e.g. /etc/libvirt/libvirtd.conf).
+   */
   file: string;
   /**
    * The file exists (a missing file means every setting has its default).
@@ -172,8 +280,14 @@ export interface DaemonConfigFacts {
   rejection: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The error as the daemon prints it when refusing the file (e.g. `Can't load config file: …`).
+     */
     message: string;
   } | null;
+  /**
+   * Every key the reader knows, by name, with its effective value (explicit or default); defaults only when the file's settings are unknown (`known` false).
+   */
   settings: {
     [k: string]: SettingFact;
   };
@@ -191,8 +305,17 @@ export interface DaemonConfigFacts {
  * via the `definition` "SettingFact".
  */
 export interface SettingFact {
+  /**
+   * The config key exactly as libvirt spells it (e.g. `listen_tls`, `unix_sock_rw_perms`).
+   */
   name: string;
+  /**
+   * Effective value: the written one when accepted, else libvirt's default; typed per key (boolean for 0/1 switches, string, number, or list of strings); null when unset and libvirt has no default.
+   */
   value: boolean | string | number | string[] | null;
+  /**
+   * The key is written in the file (also when its value is rejected, see `error`); false when `value` is libvirt's default.
+   */
   explicit: boolean;
   /**
    * libvirt's message when the written value is rejected (then `value` is the default).
@@ -206,8 +329,17 @@ export interface SettingFact {
  * via the `definition` "ProblemFact".
  */
 export interface ProblemFact {
+  /**
+   * Stable problem code, e.g. `virconf.expecting-a-value`, `sasl.invalid-mech-token`, `sysfs.not-an-integer`.
+   */
   code: string;
+  /**
+   * error: the real program refuses the input; warning: accepted but surprising (ignored key, duplicate, odd value).
+   */
   level: 'error' | 'warning';
+  /**
+   * Human-readable message, worded after the program's own error where there is one.
+   */
   message: string;
   /**
    * The file the problem is in.
@@ -235,18 +367,30 @@ export interface RemoteFacts {
   listenFlag: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The file where `--listen`/`-l` is written: the unit file or drop-in (ExecStart=), the environment file defining the variable it expands (e.g. /etc/sysconfig/libvirtd LIBVIRTD_ARGS), or /etc/default/libvirtd.
+     */
     source: string;
   } | null;
   /**
    * libvirtd refuses to start: `--listen` together with activation sockets.
    */
   listenConflict: boolean;
+  /**
+   * The effective plain-TCP listener; null when the daemon does not listen on TCP (libvirtd: only with socket activation's libvirtd-tcp.socket, or `--listen` and listen_tcp=1).
+   */
   tcp: ListenWayFacts | null;
+  /**
+   * The effective TLS listener; null when the daemon does not listen with TLS.
+   */
   tls: ListenWayFacts | null;
   /**
    * Effective auth of each transport of the remote daemon (from its config; honoured under activation too).
    */
   authTcp: SettingFact | null;
+  /**
+   * `auth_tls` of the remote daemon's config (effective value: none, sasl, polkit; default none); null when no remote daemon or config.
+   */
   authTls: SettingFact | null;
   /**
    * Transports that are in effect and authenticate with SASL: `tcp`, `tls`, `unix_rw`, `unix_ro`.
@@ -268,11 +412,17 @@ export interface RemoteFacts {
  * via the `definition` "ListenWayFacts".
  */
 export interface ListenWayFacts {
+  /**
+   * `tcp` (plain TCP, port 16509 by default) or `tls` (port 16514 by default).
+   */
   transport: 'tcp' | 'tls';
   /**
    * `config` (listen_tcp/listen_tls honoured), `socket` (a -tcp/-tls socket unit), null when not listening.
    */
   via: 'config' | 'socket' | null;
+  /**
+   * The port as a string: the ListenStream= port of the socket unit (16509/16514 when not given), or the config's `tcp_port`/`tls_port`; null when that setting holds no string.
+   */
   port: string | null;
   /**
    * Address: `listen_addr` or the ListenStream= address part; null = all interfaces.
@@ -290,33 +440,75 @@ export interface ListenWayFacts {
  * via the `definition` "TlsFacts".
  */
 export interface TlsFacts {
+  /**
+   * The remote daemon whose TLS files these are: libvirtd or virtproxyd.
+   */
   daemon: string;
   /**
    * ca_file, cert_file, key_file: stat of the file each names (the file's `setting` tells where it is set).
    */
   files: {
+    /**
+     * Absolute path of the file the setting names (`''` when the setting holds no string) on the host.
+     */
     path: string;
+    /**
+     * The path exists in the evidence (a file item or a listed directory); false when missing or not collected.
+     */
     exists: boolean;
     /**
      * Permission bits (0o7777), null when not collected.
      */
     mode: number | null;
+    /**
+     * `mode` in octal with a leading 0 (e.g. `0640`); null when stat data was not collected.
+     */
     modeText: string | null;
+    /**
+     * Owner user name as resolved on the host; null when missing, not collected or unresolved.
+     */
     owner: string | null;
+    /**
+     * Group name as resolved on the host; null when missing, not collected or unresolved.
+     */
     group: string | null;
+    /**
+     * Owner uid; null when missing or stat data not collected.
+     */
     uid: number | null;
+    /**
+     * Group gid; null when missing or stat data not collected.
+     */
     gid: number | null;
     /**
      * Derived: group/other bits.
      */
     groupReadable: boolean;
+    /**
+     * The other-read bit (0o004) is set; false when the mode is unknown.
+     */
     otherReadable: boolean;
+    /**
+     * The other-write bit (0o002) is set; false when the mode is unknown.
+     */
     worldWritable: boolean;
+    /**
+     * The group-write bit (0o020) is set; false when the mode is unknown.
+     */
     groupWritable: boolean;
+    /**
+     * The path is a directory (from its mode bits, or because it was listed as a directory).
+     */
     isDir: boolean;
     loc: SourceLocation;
     key: string;
+    /**
+     * The `ca_file` / `cert_file` / `key_file` setting of the remote daemon's config (its effective value: explicit or libvirt's default under /etc/pki).
+     */
     setting: SettingFact;
+    /**
+     * Which file: `ca` (ca_file), `cert` (cert_file) or `key` (key_file).
+     */
     role: 'ca' | 'cert' | 'key';
   }[];
   loc: SourceLocation;
@@ -327,15 +519,33 @@ export interface TlsFacts {
  * via the `definition` "UnixSocketFacts".
  */
 export interface UnixSocketFacts {
+  /**
+   * The daemon owning the socket (libvirtd, virtqemud, virtproxyd...).
+   */
   daemon: string;
+  /**
+   * `rw` (full access, libvirt-sock), `ro` (read-only, libvirt-sock-ro) or `admin` (the admin socket).
+   */
   kind: 'rw' | 'ro' | 'admin';
+  /**
+   * Socket path: /run/libvirt/libvirt-sock, -sock-ro, libvirt-admin-sock for libvirtd (virtproxyd-admin-sock for virtproxyd), else /run/libvirt/<daemon>-sock, -sock-ro, -admin-sock.
+   */
   path: string;
   /**
    * Effective mode (0o7777) and where it comes from.
    */
   mode: number | null;
+  /**
+   * `mode` in octal with a leading 0 (e.g. `0770`); null when unknown.
+   */
   modeText: string | null;
+  /**
+   * Owning group: `unix_sock_group` (config) or SocketGroup= (socket unit); null when unset (root).
+   */
   group: string | null;
+  /**
+   * What decides mode and group: `config` (unix_sock_* of the daemon's .conf) or `socket-unit` (SocketMode=/SocketGroup= of the systemd socket unit, under socket activation; 0666/0600 when the unit file was not collected).
+   */
   source: 'config' | 'socket-unit';
   /**
    * Location of the setting that decides the mode (unix_sock_*_perms or SocketMode=).
@@ -349,6 +559,9 @@ export interface UnixSocketFacts {
    * Non-root users can connect: other write bit, or group write bit with a group other than root.
    */
   nonRootCanConnect: boolean;
+  /**
+   * The other-write bit (0o002) is set: every local user can connect.
+   */
   worldAccessible: boolean;
   /**
    * The group write bit is set for a group other than root.
@@ -366,7 +579,13 @@ export interface UnixSocketFacts {
  * via the `definition` "SaslFacts".
  */
 export interface SaslFacts {
+  /**
+   * Always /etc/sasl2/libvirt.conf.
+   */
   file: string;
+  /**
+   * The file exists (absent: Cyrus defaults apply).
+   */
   present: boolean;
   /**
    * Cyrus accepts the file (a malformed line makes SASL init fail).
@@ -378,28 +597,64 @@ export interface SaslFacts {
   mechList: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The `mech_list:` value as written.
+     */
     value: string;
+    /**
+     * Each whitespace-separated token, in order, classified.
+     */
     tokens: MechTokenFact[];
+    /**
+     * Upper-case names of the tokens that are valid mechanism names (duplicates removed, order kept).
+     */
     mechs: string[];
+    /**
+     * Some listed mechanism provides a security layer, so SASL on plain TCP can work.
+     */
     anySsf: boolean;
   } | null;
   /**
    * Problems of the file: malformed lines, duplicates, tokens that are not mechanism names.
    */
   problems: ProblemFact[];
+  /**
+   * The sasldb file: `sasldb_path:` (first occurrence wins), else Cyrus' default /etc/sasldb2.
+   */
   sasldbPath: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The path.
+     */
     value: string;
+    /**
+     * `sasldb_path:` is written in the file; false for the default.
+     */
     explicit: boolean;
   };
+  /**
+   * Stat of the sasldb file (`exists` false when there is none: no users). Unreadable stat is listed in `unknown` as `host.sasl.sasldb`.
+   */
   sasldb: StatFacts;
+  /**
+   * The GSSAPI keytab: `keytab:` (first occurrence wins), else /etc/krb5.keytab.
+   */
   keytabPath: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The path.
+     */
     value: string;
+    /**
+     * `keytab:` is written in the file; false for the default.
+     */
     explicit: boolean;
   };
+  /**
+   * Stat of the keytab file. Unreadable stat is listed in `unknown` as `host.sasl.keytab`.
+   */
   keytab: StatFacts;
   /**
    * Mechanisms whose plugin is installed (from the plugin directories); null when not collected.
@@ -421,14 +676,29 @@ export interface SaslFacts {
  * via the `definition` "MechTokenFact".
  */
 export interface MechTokenFact {
+  /**
+   * The `mech_list` token as written.
+   */
   token: string;
   /**
    * Upper-case mechanism name when the token is one, else null.
    */
   mech: string | null;
+  /**
+   * The mechanism negotiates a security layer (SSF > 0: GSSAPI, DIGEST-MD5), usable on plain TCP; false for unknown tokens.
+   */
   ssf: boolean;
+  /**
+   * The mechanism sends the password in clear (PLAIN, LOGIN).
+   */
   cleartext: boolean;
+  /**
+   * The mechanism authenticates nobody (ANONYMOUS).
+   */
   anonymous: boolean;
+  /**
+   * Obsolete / historic mechanism (DIGEST-MD5 per RFC 6331, CRAM-MD5, LOGIN, NTLM).
+   */
   obsolete: boolean;
   loc: SourceLocation;
   key: string;
@@ -438,24 +708,57 @@ export interface MechTokenFact {
  * via the `definition` "StatFacts".
  */
 export interface StatFacts {
+  /**
+   * Absolute path of the file or directory on the host.
+   */
   path: string;
+  /**
+   * The path exists in the evidence (a file item or a listed directory); false when missing or not collected.
+   */
   exists: boolean;
   /**
    * Permission bits (0o7777), null when not collected.
    */
   mode: number | null;
+  /**
+   * `mode` in octal with a leading 0 (e.g. `0640`); null when stat data was not collected.
+   */
   modeText: string | null;
+  /**
+   * Owner user name as resolved on the host; null when missing, not collected or unresolved.
+   */
   owner: string | null;
+  /**
+   * Group name as resolved on the host; null when missing, not collected or unresolved.
+   */
   group: string | null;
+  /**
+   * Owner uid; null when missing or stat data not collected.
+   */
   uid: number | null;
+  /**
+   * Group gid; null when missing or stat data not collected.
+   */
   gid: number | null;
   /**
    * Derived: group/other bits.
    */
   groupReadable: boolean;
+  /**
+   * The other-read bit (0o004) is set; false when the mode is unknown.
+   */
   otherReadable: boolean;
+  /**
+   * The other-write bit (0o002) is set; false when the mode is unknown.
+   */
   worldWritable: boolean;
+  /**
+   * The group-write bit (0o020) is set; false when the mode is unknown.
+   */
   groupWritable: boolean;
+  /**
+   * The path is a directory (from its mode bits, or because it was listed as a directory).
+   */
   isDir: boolean;
   loc: SourceLocation;
   key: string;
@@ -465,8 +768,17 @@ export interface StatFacts {
  * via the `definition` "SaslUserFact".
  */
 export interface SaslUserFact {
+  /**
+   * User name, from a `sasldblistusers2 -f <sasldb>` line `user@realm: property`.
+   */
   user: string;
+  /**
+   * Realm part of the entry.
+   */
   realm: string;
+  /**
+   * `user@realm` as sasldblistusers2 prints it.
+   */
   id: string;
   loc: SourceLocation;
   key: string;
@@ -476,18 +788,39 @@ export interface SaslUserFact {
  * via the `definition` "QemuConfFacts".
  */
 export interface QemuConfFacts {
+  /**
+   * Whether QEMU and swtpm processes run as root per qemu.conf (both false when the file's settings are unknown).
+   */
   runsAsRoot: {
+    /**
+     * `user` or `group` names root (`root`, `0`, `+0`).
+     */
     qemu: boolean;
+    /**
+     * `swtpm_user` names root (`root`, `0`, `+0`).
+     */
     swtpm: boolean;
   };
   /**
    * Security drivers named by `security_driver` (empty when unset: every available one is used).
    */
   securityDrivers: string[];
+  /**
+   * Where VNC and SPICE graphics with no listen address of their own end up, and how they are protected.
+   */
   display: {
+    /**
+     * VNC defaults (vnc_listen, vnc_tls, vnc_sasl, vnc_password, vnc_auto_unix_socket).
+     */
     vnc: DisplayFacts;
+    /**
+     * SPICE defaults (spice_listen, spice_tls, spice_sasl, spice_password, spice_auto_unix_socket).
+     */
     spice: DisplayFacts;
   };
+  /**
+   * Always /etc/libvirt/qemu.conf.
+   */
   file: string;
   /**
    * The file exists (a missing file means every setting has its default).
@@ -508,8 +841,14 @@ export interface QemuConfFacts {
   rejection: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The error as libvirt prints it (`Initialization of QEMU state driver failed: …`).
+     */
     message: string;
   } | null;
+  /**
+   * Every qemu.conf key the reader knows, by name, with its effective value (explicit or default; defaults only when `known` is false).
+   */
   settings: {
     [k: string]: SettingFact;
   };
@@ -525,10 +864,25 @@ export interface QemuConfFacts {
  * via the `definition` "DisplayFacts".
  */
 export interface DisplayFacts {
+  /**
+   * `vnc` or `spice`.
+   */
   type: 'vnc' | 'spice';
+  /**
+   * `vnc_listen` / `spice_listen` of qemu.conf (default 127.0.0.1): where graphics without their own listen address bind.
+   */
   listen: string;
+  /**
+   * `listen` is a loopback address (127.x, ::1, localhost).
+   */
   loopback: boolean;
+  /**
+   * `vnc_tls` / `spice_tls` is 1.
+   */
   tls: boolean;
+  /**
+   * `vnc_sasl` / `spice_sasl` is 1.
+   */
   sasl: boolean;
   /**
    * A global `vnc_password` / `spice_password` is set (value never copied).
@@ -558,6 +912,9 @@ export interface SelinuxFacts {
    * Runtime mode; null when unknown (see `unknown['host.selinux.runtime']`).
    */
   runtime: 'enforcing' | 'permissive' | 'disabled' | null;
+  /**
+   * Where `runtime` came from: `getenforce`, /sys/fs/selinux/enforce (its absence on a live host = disabled), or /sys/kernel/security/lsm (offline: selinux not listed = disabled); null when unknown.
+   */
   runtimeSource: string | null;
   /**
    * /etc/selinux/config SELINUX= (first matching line); null when absent.
@@ -565,7 +922,13 @@ export interface SelinuxFacts {
   config: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The first valid `SELINUX=` line's value: enforcing, permissive or disabled (libselinux rules); null when no such line.
+     */
     mode: string | null;
+    /**
+     * `SELINUXTYPE=` (targeted, mls, minimum...); null when absent.
+     */
     type: string | null;
   } | null;
   /**
@@ -575,7 +938,13 @@ export interface SelinuxFacts {
   cmdlineOverrides: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The parameter: selinux, enforcing, security or lsm (the last occurrence of each).
+     */
     name: string;
+    /**
+     * Its value as written (`0`, `apparmor`...); null for a bare word.
+     */
     value: string | null;
   }[];
   loc: SourceLocation;
@@ -590,7 +959,13 @@ export interface LsmFacts {
    * Active LSMs (/sys/kernel/security/lsm); null when unknown.
    */
   active: string[] | null;
+  /**
+   * SELinux is active: listed in /sys/kernel/security/lsm, or, when that file was not read, /sys/fs/selinux/enforce is readable.
+   */
   selinux: boolean;
+  /**
+   * AppArmor is active: listed in /sys/kernel/security/lsm, or, when that file was not read, /sys/module/apparmor/parameters/enabled is `Y`.
+   */
   apparmor: boolean;
   loc: SourceLocation;
   key: string;
@@ -600,10 +975,25 @@ export interface LsmFacts {
  * via the `definition` "ProcessFacts".
  */
 export interface ProcessFacts {
+  /**
+   * Process id.
+   */
   pid: number;
+  /**
+   * Command name (/proc/<pid>/comm or the ps CMD column; the kernel truncates it to 15 characters).
+   */
   comm: string;
+  /**
+   * `qemu` (qemu-kvm, qemu-system-*), `swtpm`, `libvirtd`, `virtqemud`, or the comm itself for other libvirt daemons (virtproxyd).
+   */
   role: string;
+  /**
+   * The LSM label as printed (SELinux context, AppArmor `profile (mode)`); `-` when the kernel has no LSM label.
+   */
   label: string;
+  /**
+   * Which LSM the label is from: `selinux`, `apparmor`, `none` (no label) or `unknown` (unparsable).
+   */
   lsm: 'none' | 'selinux' | 'apparmor' | 'unknown';
   /**
    * SELinux type (svirt_t...), null otherwise.
@@ -613,17 +1003,29 @@ export interface ProcessFacts {
    * Canonical MCS level of the low end (`s0:c200,c947`), null when not SELinux.
    */
   mcs: string | null;
+  /**
+   * SELinux MCS categories of the low level, as sorted numbers (c200,c947 → [200, 947]); empty otherwise.
+   */
   categories: number[];
   /**
    * AppArmor profile / mode, domain UUID of a `libvirt-<uuid>` profile.
    */
   profile: string | null;
+  /**
+   * AppArmor mode (enforce, complain, kill, unconfined...); null when not AppArmor.
+   */
   mode: string | null;
+  /**
+   * The domain UUID of a libvirt `libvirt-<uuid>` AppArmor profile; null otherwise.
+   */
   profileUuid: string | null;
   /**
    * From /proc/<pid>/cmdline: `-name guest=X` and `-uuid U` (QEMU); null when not collected.
    */
   domainName: string | null;
+  /**
+   * QEMU only: the `-uuid` argument from /proc/<pid>/cmdline, lower case; null when not collected or absent.
+   */
   domainUuid: string | null;
   /**
    * Pids of other QEMU processes with the same MCS categories (helpers such as swtpm are not counted).
@@ -637,8 +1039,17 @@ export interface ProcessFacts {
  * via the `definition` "GroupFacts".
  */
 export interface GroupFacts {
+  /**
+   * Group name (first line of that name wins).
+   */
   name: string;
+  /**
+   * Numeric gid (third field of /etc/group).
+   */
   gid: number;
+  /**
+   * Sorted user names: the supplementary members (fourth field) plus users whose primary gid (/etc/passwd) is this group.
+   */
   members: string[];
 }
 /**
@@ -646,83 +1057,197 @@ export interface GroupFacts {
  * via the `definition` "SwtpmFacts".
  */
 export interface SwtpmFacts {
+  /**
+   * An swtpm binary exists (/usr/bin, /usr/sbin or /usr/local/bin) or an swtpm process runs.
+   */
   installed: boolean;
   /**
    * /var/lib/swtpm-localca and its files (stat).
    */
   localca: {
+    /**
+     * Absolute path of the swtpm local CA directory (/var/lib/swtpm-localca) on the host.
+     */
     path: string;
+    /**
+     * The path exists in the evidence (a file item or a listed directory); false when missing or not collected.
+     */
     exists: boolean;
     /**
      * Permission bits (0o7777), null when not collected.
      */
     mode: number | null;
+    /**
+     * `mode` in octal with a leading 0 (e.g. `0640`); null when stat data was not collected.
+     */
     modeText: string | null;
+    /**
+     * Owner user name as resolved on the host; null when missing, not collected or unresolved.
+     */
     owner: string | null;
+    /**
+     * Group name as resolved on the host; null when missing, not collected or unresolved.
+     */
     group: string | null;
+    /**
+     * Owner uid; null when missing or stat data not collected.
+     */
     uid: number | null;
+    /**
+     * Group gid; null when missing or stat data not collected.
+     */
     gid: number | null;
     /**
      * Derived: group/other bits.
      */
     groupReadable: boolean;
+    /**
+     * The other-read bit (0o004) is set; false when the mode is unknown.
+     */
     otherReadable: boolean;
+    /**
+     * The other-write bit (0o002) is set; false when the mode is unknown.
+     */
     worldWritable: boolean;
+    /**
+     * The group-write bit (0o020) is set; false when the mode is unknown.
+     */
     groupWritable: boolean;
+    /**
+     * The path is a directory (from its mode bits, or because it was listed as a directory).
+     */
     isDir: boolean;
     loc: SourceLocation;
     key: string;
+    /**
+     * Always false for the directory itself (set per file in `localcaFiles`).
+     */
     privateKey: boolean;
   } | null;
+  /**
+   * Entries of /var/lib/swtpm-localca with their stat, sorted by name (unreadable listing: `unknown['host.swtpm.localcaFiles']`).
+   */
   localcaFiles: {
+    /**
+     * Absolute path of the file (/var/lib/swtpm-localca/<name>) on the host.
+     */
     path: string;
+    /**
+     * The path exists in the evidence (a file item or a listed directory); false when missing or not collected.
+     */
     exists: boolean;
     /**
      * Permission bits (0o7777), null when not collected.
      */
     mode: number | null;
+    /**
+     * `mode` in octal with a leading 0 (e.g. `0640`); null when stat data was not collected.
+     */
     modeText: string | null;
+    /**
+     * Owner user name as resolved on the host; null when missing, not collected or unresolved.
+     */
     owner: string | null;
+    /**
+     * Group name as resolved on the host; null when missing, not collected or unresolved.
+     */
     group: string | null;
+    /**
+     * Owner uid; null when missing or stat data not collected.
+     */
     uid: number | null;
+    /**
+     * Group gid; null when missing or stat data not collected.
+     */
     gid: number | null;
     /**
      * Derived: group/other bits.
      */
     groupReadable: boolean;
+    /**
+     * The other-read bit (0o004) is set; false when the mode is unknown.
+     */
     otherReadable: boolean;
+    /**
+     * The other-write bit (0o002) is set; false when the mode is unknown.
+     */
     worldWritable: boolean;
+    /**
+     * The group-write bit (0o020) is set; false when the mode is unknown.
+     */
     groupWritable: boolean;
+    /**
+     * The path is a directory (from its mode bits, or because it was listed as a directory).
+     */
     isDir: boolean;
     loc: SourceLocation;
     key: string;
+    /**
+     * The file name contains `key` (any case) and does not end in .crt/.cert: taken as a private key (e.g. signkey.pem).
+     */
     privateKey: boolean;
   }[];
   /**
    * Files under /var/lib/libvirt/swtpm/<uuid>/tpm2/.
    */
   stateFiles: {
+    /**
+     * Absolute path of the state file (/var/lib/libvirt/swtpm/<uuid>/tpm2/<name>) on the host.
+     */
     path: string;
+    /**
+     * The path exists in the evidence (a file item or a listed directory); false when missing or not collected.
+     */
     exists: boolean;
     /**
      * Permission bits (0o7777), null when not collected.
      */
     mode: number | null;
+    /**
+     * `mode` in octal with a leading 0 (e.g. `0640`); null when stat data was not collected.
+     */
     modeText: string | null;
+    /**
+     * Owner user name as resolved on the host; null when missing, not collected or unresolved.
+     */
     owner: string | null;
+    /**
+     * Group name as resolved on the host; null when missing, not collected or unresolved.
+     */
     group: string | null;
+    /**
+     * Owner uid; null when missing or stat data not collected.
+     */
     uid: number | null;
+    /**
+     * Group gid; null when missing or stat data not collected.
+     */
     gid: number | null;
     /**
      * Derived: group/other bits.
      */
     groupReadable: boolean;
+    /**
+     * The other-read bit (0o004) is set; false when the mode is unknown.
+     */
     otherReadable: boolean;
+    /**
+     * The other-write bit (0o002) is set; false when the mode is unknown.
+     */
     worldWritable: boolean;
+    /**
+     * The group-write bit (0o020) is set; false when the mode is unknown.
+     */
     groupWritable: boolean;
+    /**
+     * The path is a directory (from its mode bits, or because it was listed as a directory).
+     */
     isDir: boolean;
     loc: SourceLocation;
     key: string;
+    /**
+     * The domain UUID: the directory name under /var/lib/libvirt/swtpm.
+     */
     uuid: string;
   }[];
   loc: SourceLocation;
@@ -753,6 +1278,9 @@ export interface KernelFacts {
  * via the `definition` "HostCmdlineFacts".
  */
 export interface HostCmdlineFacts {
+  /**
+   * /proc/cmdline as read, without the trailing newline.
+   */
   text: string;
   /**
    * Effective parameters keyed by name with `-` → `_` (`kvm_arm.vgic_v4_enable`); the last occurrence wins.
@@ -808,9 +1336,21 @@ export interface KvmFacts {
   params: {
     [k: string]: SysfsValueFact;
   };
+  /**
+   * /sys/module/kvm/parameters/halt_poll_ns (ns; 0 disables halt polling); null when the file was not read.
+   */
   haltPollNs: SysfsValueFact | null;
+  /**
+   * /sys/module/kvm/parameters/halt_poll_ns_grow (multiplier applied to the polling time on a hit); null when the file was not read.
+   */
   haltPollNsGrow: SysfsValueFact | null;
+  /**
+   * /sys/module/kvm/parameters/halt_poll_ns_grow_start (ns); null when the file was not read.
+   */
   haltPollNsGrowStart: SysfsValueFact | null;
+  /**
+   * /sys/module/kvm/parameters/halt_poll_ns_shrink (divisor applied to the polling time on a miss); null when the file was not read.
+   */
   haltPollNsShrink: SysfsValueFact | null;
   /**
    * openEuler arm64 only.
@@ -876,6 +1416,9 @@ export interface WorkqueueFacts {
  * via the `definition` "KernelMaskFact".
  */
 export interface KernelMaskFact {
+  /**
+   * The file content, trimmed (a hex mask such as `ff,ffffffff`).
+   */
   text: string;
   /**
    * CPUs set in the mask; null when the text is not a mask (see platformProblems).
@@ -913,6 +1456,9 @@ export interface NumaFacts {
    * /sys/devices/system/node/online; null when not collected (then: the ids of `nodes`).
    */
   online: number[];
+  /**
+   * Every node whose cpulist was read, sorted by id.
+   */
   nodes: NumaNodeFacts[];
   loc: SourceLocation;
   key: string;
@@ -922,7 +1468,13 @@ export interface NumaFacts {
  * via the `definition` "NumaNodeFacts".
  */
 export interface NumaNodeFacts {
+  /**
+   * Node number N of /sys/devices/system/node/nodeN.
+   */
   id: number;
+  /**
+   * nodeN/cpulist as sorted CPU numbers; empty when the list is empty or unparsable (a platform problem).
+   */
   cpus: number[];
   /**
    * Per-node huge page pools (`nodeN/hugepages/hugepages-<KiB>kB/{nr,free}_hugepages`).
@@ -936,9 +1488,21 @@ export interface NumaNodeFacts {
  * via the `definition` "NodeHugepagePoolFact".
  */
 export interface NodeHugepagePoolFact {
+  /**
+   * Host NUMA node id.
+   */
   node: number;
+  /**
+   * Page size in KiB (from the directory name `hugepages-<KiB>kB`).
+   */
   sizeKib: number;
+  /**
+   * nodeN/hugepages/hugepages-<KiB>kB/nr_hugepages: pages of this size reserved on the node; null when unreadable or not an integer.
+   */
   nr: number | null;
+  /**
+   * free_hugepages of that directory: pages not in use; null when unreadable.
+   */
   free: number | null;
   loc: SourceLocation;
   key: string;
@@ -956,6 +1520,9 @@ export interface HugepagesFacts {
    * Default huge page size in KiB: /proc/meminfo `Hugepagesize`, else cmdline `default_hugepagesz=`.
    */
   defaultSizeKib: number | null;
+  /**
+   * The HugePages_* lines of /proc/meminfo; null when it could not be read (`unknown['host.hugepages.meminfo']`).
+   */
   meminfo: MeminfoHugepageFacts | null;
   loc: SourceLocation;
   key: string;
@@ -973,6 +1540,9 @@ export interface HugepagePoolFacts {
    * nr_hugepages (persistent pool size); null when unreadable.
    */
   nr: number | null;
+  /**
+   * free_hugepages: pages of this size not in use; null when unreadable.
+   */
   free: number | null;
   /**
    * The per-node split of this pool.
@@ -990,9 +1560,21 @@ export interface HugepagePoolFacts {
  * via the `definition` "MeminfoHugepageFacts".
  */
 export interface MeminfoHugepageFacts {
+  /**
+   * /proc/meminfo `HugePages_Total:` (pages of the default size); null when the line is absent.
+   */
   total: number | null;
+  /**
+   * `HugePages_Free:` (pages); null when absent.
+   */
   free: number | null;
+  /**
+   * `HugePages_Rsvd:` (pages reserved but not yet faulted in); null when absent.
+   */
   rsvd: number | null;
+  /**
+   * `HugePages_Surp:` (surplus pages above nr_hugepages); null when absent.
+   */
   surp: number | null;
   /**
    * `Hugepagesize:` (kB): the default huge page size.
@@ -1010,7 +1592,13 @@ export interface MeminfoHugepageFacts {
  * via the `definition` "ThpFacts".
  */
 export interface ThpFacts {
+  /**
+   * /sys/kernel/mm/transparent_hugepage/enabled (always, madvise, never); null when the file is missing (kernel without THP, same as never).
+   */
   enabled: SelectedValueFact | null;
+  /**
+   * /sys/kernel/mm/transparent_hugepage/defrag (always, defer, defer+madvise, madvise, never); null when missing or unreadable.
+   */
   defrag: SelectedValueFact | null;
   /**
    * `transparent_hugepage=` on the command line (boot default).
@@ -1028,6 +1616,9 @@ export interface SelectedValueFact {
    * The `[bracketed]` option, null when none is selected.
    */
   selected: string | null;
+  /**
+   * Every option listed in the file, in order (the selected one without brackets).
+   */
   options: string[];
   loc: SourceLocation;
   key: string;
@@ -1037,9 +1628,21 @@ export interface SelectedValueFact {
  * via the `definition` "MountFact".
  */
 export interface MountFact {
+  /**
+   * First field: the mounted device or source (octal escapes such as `\040` decoded).
+   */
   device: string;
+  /**
+   * Second field: the mount point (escapes decoded).
+   */
   mountpoint: string;
+  /**
+   * Third field: the file system type (ext4, hugetlbfs, resctrl...).
+   */
   fstype: string;
+  /**
+   * Fourth field split at commas (rw, nosuid, pagesize=1G...).
+   */
   options: string[];
   loc: SourceLocation;
   key: string;
@@ -1053,6 +1656,9 @@ export interface ResctrlFacts {
    * A resctrl file system is mounted (libvirt needs /sys/fs/resctrl).
    */
   mounted: boolean;
+  /**
+   * The first /proc/mounts entry of type resctrl; null when none.
+   */
   mount: MountFact | null;
   /**
    * `mpam=` on the command line (Kunpeng/openEuler: `mpam=acpi` enables MPAM behind resctrl).
@@ -1090,12 +1696,21 @@ export interface IommuFacts {
    * Why `enabled` is what it is, naming the cmdline parameter that decided it when one did.
    */
   reason: string;
+  /**
+   * `intel_iommu=` on the kernel command line (last occurrence); null when absent.
+   */
   intelIommu: CmdlineParamFact | null;
+  /**
+   * `amd_iommu=` on the kernel command line (last occurrence); null when absent.
+   */
   amdIommu: CmdlineParamFact | null;
   /**
    * Generic `iommu=` (x86: off, pt, soft, force...).
    */
   iommu: CmdlineParamFact | null;
+  /**
+   * `intremap=` on the kernel command line (off, nosid, no_x2apic_optout...); null when absent.
+   */
   intremap: CmdlineParamFact | null;
   /**
    * From dmesg: 'enabled' (a remapping-enabled line was seen), 'disabled' (cmdline intremap=off), else 'unknown'.
@@ -1122,7 +1737,13 @@ export interface InterruptSettingFact {
    * What the setting is, e.g. `/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts`, `intremap=off`.
    */
   what: string;
+  /**
+   * The value as written (`Y`, `1`, `off`...).
+   */
   text: string;
+  /**
+   * The setting allows unsafe interrupts or turns remapping/source-id checking off (allow_unsafe_interrupts true, intremap=off or nosid).
+   */
   unsafe: boolean;
   /**
    * What the setting does.
@@ -1142,6 +1763,9 @@ export interface PciFacts {
   devices: {
     [k: string]: PciDeviceFacts;
   };
+  /**
+   * The same devices as `devices`, as a list sorted by BDF.
+   */
   list: PciDeviceFacts[];
   loc: SourceLocation;
   key: string;
@@ -1163,6 +1787,9 @@ export interface PciDeviceFacts {
    * Bound to vfio-pci or a vendor vfio variant driver.
    */
   vfioBound: boolean;
+  /**
+   * /sys/bus/pci/devices/<bdf>/class as read, trimmed (e.g. `0x020000`); null when unreadable.
+   */
   class: string | null;
   /**
    * `numa_node`; -1 = the firmware does not say; null when unreadable.
@@ -1184,7 +1811,13 @@ export interface PciDeviceFacts {
  * via the `definition` "PciPeerFact".
  */
 export interface PciPeerFact {
+  /**
+   * The peer's `DDDD:BB:SS.F`.
+   */
   bdf: string;
+  /**
+   * The peer's bound driver (basename of its `driver` link); null when unbound or the peer is not in the device listing.
+   */
   driver: string | null;
   /**
    * PCI class code as text (0x060400), null when unknown.
@@ -1264,12 +1897,33 @@ export interface DomainStateFacts {
  * via the `definition` "PlatformInfo".
  */
 export interface PlatformInfo {
+  /**
+   * libvirt upstream version (e.g. `9.0.0`) from `virtqemud --version` / `libvirtd --version`, `--platform` or the policy; null when unknown.
+   */
   libvirt: string | null;
+  /**
+   * QEMU upstream version (e.g. `7.2.22`) from `QEMU emulator version …`, `--platform` or the policy; null when unknown.
+   */
   qemu: string | null;
+  /**
+   * Kernel version (leading dotted number of `uname -r`, e.g. `6.1.0`), `--platform` or the policy; null when unknown.
+   */
   kernel: string | null;
+  /**
+   * Where each known version came from, by component.
+   */
   source: {
+    /**
+     * E.g. `daemon --version`, `--platform`, `policy <name>`.
+     */
     libvirt?: string;
+    /**
+     * E.g. `qemu --version`, `--platform`, `policy <name>`.
+     */
     qemu?: string;
+    /**
+     * E.g. `uname -r`, `--platform`, `policy <name>`.
+     */
     kernel?: string;
   };
 }
@@ -1278,8 +1932,17 @@ export interface PlatformInfo {
  * via the `definition` "PlatformProblemFact".
  */
 export interface PlatformProblemFact {
+  /**
+   * Stable problem code, e.g. `virconf.expecting-a-value`, `sasl.invalid-mech-token`, `sysfs.not-an-integer`.
+   */
   code: string;
+  /**
+   * error: the real program refuses the input; warning: accepted but surprising (ignored key, duplicate, odd value).
+   */
   level: 'error' | 'warning';
+  /**
+   * Human-readable message, worded after the program's own error where there is one.
+   */
   message: string;
   loc: SourceLocation;
   key: string;
@@ -1299,6 +1962,9 @@ export interface Located {
  * via the `definition` "ConfFileFacts".
  */
 export interface ConfFileFacts {
+  /**
+   * Absolute path of the config file (e.g. /etc/libvirt/libvirtd.conf).
+   */
   file: string;
   /**
    * The file exists (a missing file means every setting has its default).
@@ -1319,8 +1985,14 @@ export interface ConfFileFacts {
   rejection: {
     loc: SourceLocation;
     key: string;
+    /**
+     * The error as the daemon prints it when refusing the file (e.g. `Can't load config file: …`).
+     */
     message: string;
   } | null;
+  /**
+   * Every key the reader knows, by name, with its effective value (explicit or default); defaults only when the file's settings are unknown (`known` false).
+   */
   settings: {
     [k: string]: SettingFact;
   };
@@ -1364,25 +2036,67 @@ export interface ConfFileFacts {
  * via the `definition` "AccessFacts".
  */
 export interface AccessFacts {
+  /**
+   * Which libvirt daemons are in use (systemd units enabled/masked, running processes); null when neither an /etc/systemd/system/*.wants listing nor a process list was collected (listed in `unknown`).
+   */
   daemons: DaemonsFacts | null;
   /**
    * Every libvirt daemon config looked at (present or not, for daemons in use).
    */
   daemonConfigs: DaemonConfigFacts[];
+  /**
+   * /etc/libvirt/libvirtd.conf as libvirtd reads it; null when the daemon is not in use and the file is absent, or when the file could not be read (listed in `unknown` if the daemon is in use).
+   */
   libvirtd: DaemonConfigFacts | null;
+  /**
+   * /etc/libvirt/virtproxyd.conf as virtproxyd reads it; null when the daemon is not in use and the file is absent, or when the file could not be read (listed in `unknown` if in use).
+   */
   virtproxyd: DaemonConfigFacts | null;
+  /**
+   * /etc/libvirt/virtqemud.conf as virtqemud reads it; null when the daemon is not in use and the file is absent, or when the file could not be read (listed in `unknown` if in use).
+   */
   virtqemud: DaemonConfigFacts | null;
+  /**
+   * Effective remote access (TCP/TLS listeners, their auth, SASL use) of the daemon serving remote connections; null when that daemon's config is unknown (listed in `unknown`).
+   */
   remote: RemoteFacts | null;
+  /**
+   * The TLS certificate/key files of the remote daemon (ca_file, cert_file, key_file) with their stat; null when no daemon serves remote connections or its config is unknown.
+   */
   tls: TlsFacts | null;
+  /**
+   * The rw, ro and admin UNIX sockets of every daemon in use, with effective mode, group and auth; null when a daemon's config is unknown (listed in `unknown`).
+   */
   unixSockets: UnixSocketFacts[] | null;
+  /**
+   * /etc/sasl2/libvirt.conf (Cyrus SASL) with the sasldb, keytab, plugins and users; null when the file exists but could not be read (listed in `unknown`). A missing file gives Cyrus defaults, not null.
+   */
   sasl: SaslFacts | null;
+  /**
+   * /etc/libvirt/qemu.conf as the QEMU driver reads it, with derived user and display facts; null when the file could not be read (listed in `unknown`). A missing file gives libvirt's defaults.
+   */
   qemuConf: QemuConfFacts | null;
+  /**
+   * SELinux: runtime mode, /etc/selinux/config, kernel command-line overrides. Never null; unknown parts are null and listed in `unknown` (`host.selinux.runtime`...).
+   */
   selinux: SelinuxFacts | null;
+  /**
+   * Active Linux security modules (/sys/kernel/security/lsm). Never null; `active` is null when unknown.
+   */
   lsm: LsmFacts | null;
+  /**
+   * QEMU, swtpm and libvirt daemon processes with their LSM labels (`ps -eZ`, else /proc/<pid>/{comm,attr/current}); null when neither was collected (listed in `unknown`).
+   */
   processes: ProcessFacts[] | null;
+  /**
+   * /etc/group by group name, with primary members from /etc/passwd added; null when /etc/group could not be read (listed in `unknown`).
+   */
   groups: {
     [k: string]: GroupFacts;
   } | null;
+  /**
+   * swtpm: installed or not, its local CA directory and the per-domain TPM state files (stat only). Never null; unreadable directories are listed in `unknown`.
+   */
   swtpm: SwtpmFacts | null;
 }
 /**
@@ -1406,19 +2120,61 @@ export interface PLocated {
  * via the `definition` "PlatformFacts".
  */
 export interface PlatformFacts {
+  /**
+   * Kernel release and machine from `uname -r -m` (command `uname`); null when it was not run or failed (offline roots; listed in `unknown`).
+   */
   kernel: KernelFacts | null;
+  /**
+   * The kernel command line from /proc/cmdline; null when not readable or not collected (listed in `unknown`).
+   */
   cmdline: HostCmdlineFacts | null;
+  /**
+   * kvm module parameters from /sys/module/kvm/parameters/*; null when no parameter file was read (module not loaded, or not collected; listed in `unknown`).
+   */
   kvm: KvmFacts | null;
+  /**
+   * Unbound workqueue CPU masks from /sys/devices/virtual/workqueue; null when `cpumask` could not be read (listed in `unknown`).
+   */
   workqueue: WorkqueueFacts | null;
+  /**
+   * Online, isolated and nohz_full CPU lists from /sys/devices/system/cpu; null when `online` is unreadable or not a cpulist (listed in `unknown`).
+   */
   cpus: CpuFacts | null;
+  /**
+   * Host NUMA nodes, their CPUs and per-node huge page pools (/sys/devices/system/node); a kernel without NUMA gives one node 0 with every online CPU; null when unreadable (listed in `unknown`).
+   */
   numa: NumaFacts | null;
+  /**
+   * hugetlb pools (/sys/kernel/mm/hugepages/hugepages-<KiB>kB) and /proc/meminfo counters; no pools when the directory is missing; null when it could not be listed (listed in `unknown`).
+   */
   hugepages: HugepagesFacts | null;
+  /**
+   * Transparent huge pages (/sys/kernel/mm/transparent_hugepage/{enabled,defrag}); null when `enabled` exists but could not be read (listed in `unknown`).
+   */
   thp: ThpFacts | null;
+  /**
+   * /proc/mounts, one entry per line; null when not readable (listed in `unknown`).
+   */
   mounts: MountFact[] | null;
+  /**
+   * resctrl (Intel RDT / ARM MPAM) mount and resources; null when /proc/mounts is unreadable (listed in `unknown`).
+   */
   resctrl: ResctrlFacts | null;
+  /**
+   * IOMMU units and groups, the command-line parameters deciding them, interrupt remapping and unsafe-interrupt settings; null when neither /sys/class/iommu nor /sys/kernel/iommu_groups could be listed (listed in `unknown`).
+   */
   iommu: IommuFacts | null;
+  /**
+   * PCI devices from /sys/bus/pci/devices with driver, IOMMU group and NUMA node; null when the listing is unavailable (listed in `unknown`).
+   */
   pci: PciFacts | null;
+  /**
+   * Block devices from /sys/class/block and the /dev paths that resolve to them; null when /sys/class/block could not be listed (listed in `unknown`).
+   */
   block: BlockFacts | null;
+  /**
+   * Which domains are running (`virsh list --name`) or autostarted (/etc/libvirt/qemu/autostart/*.xml links). Never null; `running` is null when virsh was not run.
+   */
   domainState: DomainStateFacts;
   /**
    * libvirt, QEMU and kernel versions (upstream numbers) and where each came from; null when unknown.
