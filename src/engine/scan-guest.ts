@@ -2,6 +2,7 @@ import type { EvidenceBundle } from '../collect/evidence';
 import { GUEST_MANIFEST, itemCovers, type ManifestItem } from '../collect/manifest';
 import type { DomainFacts } from '../facts/domain/model';
 import { buildGuestFacts, guestFactsFromAgentInfo, type GuestFactsResult } from '../facts/guest/build';
+import { markBootOnlyFacts } from '../facts/guest/build-boot-only';
 import type { Rule } from './generated/rule';
 import type { TargetRef } from './findings';
 import { ScanAccumulator, type RuleSelection } from './scan';
@@ -10,6 +11,7 @@ import { ScanAccumulator, type RuleSelection } from './scan';
 export function scanGuestBundle(acc: ScanAccumulator, bundle: EvidenceBundle): GuestFactsResult {
   const target: TargetRef = { kind: 'guest', name: bundle.target.name };
   const facts = buildGuestFactsChecked(bundle);
+  if (bundle.target.transport === 'root') markBootOnlyFacts(bundle, facts, `under ${bundle.target.name} (an offline root)`);
   acc.evaluate(['guest'], { target, vars: { guest: facts.guest }, unknown: facts.unknown });
   return facts;
 }

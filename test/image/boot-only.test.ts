@@ -3,13 +3,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { collectEvidence } from '../../src/collect/collect';
 import { LocalRunner } from '../../src/collect/local';
-import { crossCheckDisk, markBootOnlyFacts } from '../../src/collect/image/scan';
+import { crossCheckDisk } from '../../src/collect/image/scan';
+import { markBootOnlyFacts } from '../../src/facts/guest/build-boot-only';
 import { loadRules } from '../../src/engine/rule-loader';
 import { ScanAccumulator } from '../../src/engine/scan';
 import { buildGuestFactsChecked } from '../../src/engine/scan-guest';
 import { FIXTURE_GUESTS_DIR } from '../../src/engine/testing/fixture-guest';
 import { parseDomainXml } from '../../src/facts/domain/build';
 import type { DomainFacts } from '../../src/facts/domain/model';
+import { runCli } from '../helpers/cli';
 
 /**
  * What an image's empty /sys and /proc mean (no appliance needed: the --root reader over a fixture tree with and
@@ -32,7 +34,7 @@ async function imageLike(fixture: string, keep: { sys: boolean; proc: boolean })
   fs.mkdirSync(path.join(tree, 'proc'), { recursive: true });
   const bundle = await collectEvidence(new LocalRunner(), { kind: 'guest', root: tree, live: false, name: fixture, fixtureMeta: '' });
   const facts = buildGuestFactsChecked(bundle);
-  markBootOnlyFacts(bundle, facts);
+  markBootOnlyFacts(bundle, facts, 'in a disk image');
   return facts;
 }
 
@@ -77,5 +79,22 @@ describe('an image without /sys and /proc content', () => {
     const rb = evaluate(b);
     expect(rb.findings.map((f) => f.ruleId)).not.toContain('GUEST-TPM-001');
     expect(rb.notEvaluated.find((n) => n.ruleId === 'GUEST-TPM-001')?.reason).toMatch(/the domain defines <tpm model='tpm-crb'>/);
+  });
+
+  it('scan guest --root on an offline tree (a mounted image: empty /sys, /proc) says the same, through the CLI', async () => {
+    const tree = path.join(tmp, 'root-offline');
+    fs.cpSync(path.join(FIXTURE_GUESTS_DIR, 'no-tpm-rhel9', 'root'), tree, { recursive: true, verbatimSymlinks: true });
+    for (const d of ['sys', 'proc']) {
+      fs.rmSync(path.join(tree, d), { recursive: true, force: true });
+      fs.mkdirSync(path.join(tree, d));
+    }
+    const r = await runCli(['scan', 'guest', '--root', tree, '-f', 'json']);
+    const report = JSON.parse(r.stdout) as { findings: { ruleId: string }[]; notEvaluated: { ruleId: string; reason: string }[] };
+    expect(report.findings.map((f) => f.ruleId)).not.toContain('GUEST-TPM-001');
+    const ne = new Map(report.notEvaluated.map((n) => [n.ruleId, n.reason]));
+    expect(ne.get('GUEST-TPM-001')).toBe(`/sys holds nothing under ${tree} (an offline root) (the kernel fills it at boot): only the running guest shows it (vmaudit scan guest inside it or over SSH)`);
+    // The fixture itself (its /sys holds the files the manifest reads) keeps its verdict.
+    const full = JSON.parse((await runCli(['scan', 'guest', '--root', path.join(FIXTURE_GUESTS_DIR, 'no-tpm-rhel9', 'root'), '-f', 'json'])).stdout) as typeof report;
+    expect(full.findings.map((f) => f.ruleId)).toContain('GUEST-TPM-001');
   });
 });

@@ -12,30 +12,9 @@ import { parseDomainDocuments } from '../../facts/domain/documents';
 import type { DomainFacts } from '../../facts/domain/model';
 import type { GuestFactsResult } from '../../facts/guest/build';
 import { collectImages, type ImageOptions, type ImageSpec } from './guestfs';
+import { markBootOnlyFacts } from '../../facts/guest/build-boot-only';
 
-/** Facts read from the kernel's pseudo file systems: in a disk image these hold nothing (the kernel fills them at boot). */
-const BOOT_ONLY = {
-  sys: ['tpm', 'cpuidle', 'topology', 'numa'],
-  proc: ['cmdline'],
-} as const;
-
-/**
- * An image's `/sys` and `/proc` are empty mount points: what the guest rules read there (TPM devices, cpuidle,
- * topology, NUMA, the kernel command line) is unknown for an image, not "absent", so those rules are reported not
- * evaluated. An image whose `/sys` or `/proc` does hold files the manifest reads (a copied root) is read as `--root`
- * reads it. In place; `facts.guest.<fact>` becomes null so that a domain can still supply it (crossCheckTpm).
- */
-export function markBootOnlyFacts(bundle: EvidenceBundle, facts: GuestFactsResult): void {
-  for (const fsName of ['sys', 'proc'] as const) {
-    const prefix = `/${fsName}/`;
-    const held = [...Object.entries(bundle.files), ...Object.entries(bundle.dirs)].some(([k, e]) => k.startsWith(prefix) && e.state === 'ok');
-    if (held) continue;
-    for (const k of BOOT_ONLY[fsName]) {
-      facts.guest[k] = null;
-      facts.unknown[`guest.${k}`] = `/${fsName} holds nothing in a disk image (the kernel fills it at boot): only the running guest shows it (vmaudit scan guest inside it or over SSH)`;
-    }
-  }
-}
+const IN_IMAGE = 'in a disk image';
 
 function evaluateGuest(acc: ScanAccumulator, target: TargetRef, facts: GuestFactsResult): void {
   acc.evaluate(['guest'], { target, vars: { guest: facts.guest }, unknown: facts.unknown });
@@ -50,7 +29,7 @@ export async function scanGuestImages(files: readonly string[], rules: readonly 
     opts,
     (bundle) => {
       const facts = buildGuestFactsChecked(bundle);
-      markBootOnlyFacts(bundle, facts);
+      markBootOnlyFacts(bundle, facts, IN_IMAGE);
       evaluateGuest(acc, { kind: 'guest', name: bundle.target.name }, facts);
     },
     (name, e) => acc.addError({ target: { kind: 'guest', name }, kind: e.kind, message: e.message.startsWith(name) ? e.message : `${name}: ${e.message}` }),
@@ -139,7 +118,7 @@ export async function scanDomainsWithDisks(files: readonly string[], rules: read
     (bundle: EvidenceBundle) => {
       const w = byName.get(bundle.target.name)!;
       const facts = buildGuestFactsChecked(bundle);
-      markBootOnlyFacts(bundle, facts);
+      markBootOnlyFacts(bundle, facts, IN_IMAGE);
       crossCheckDisk(facts, w.domain);
       evaluateGuest(acc, { kind: 'guest', name: bundle.target.name }, facts);
     },
