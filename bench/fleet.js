@@ -127,12 +127,20 @@ async function startSshd(dir) {
   };
 }
 
-/** sshd log → sessions (exec channels) per accepted connection. */
+/**
+ * sshd log → sessions (exec channels) per accepted connection, in log order: a client port reused by a later
+ * connection (200 connections on loopback can reuse one) starts a new entry.
+ */
 function channelsPerConnection(log) {
-  const per = new Map();
-  for (const m of log.matchAll(/Accepted publickey for \S+ from 127\.0\.0\.1 port (\d+)/g)) per.set(m[1], 0);
-  for (const m of log.matchAll(/Starting session: .* for \S+ from 127\.0\.0\.1 port (\d+) id \d+$/gm)) per.set(m[1], (per.get(m[1]) ?? 0) + 1);
-  return [...per.values()];
+  const sessions = [];
+  const current = new Map();
+  for (const m of log.matchAll(/(Accepted publickey for \S+ from 127\.0\.0\.1 port (\d+))|(Starting session: .* for \S+ from 127\.0\.0\.1 port (\d+) id \d+$)/gm)) {
+    if (m[1]) {
+      current.set(m[2], sessions.length);
+      sessions.push(0);
+    } else if (current.has(m[4])) sessions[current.get(m[4])]++;
+  }
+  return sessions;
 }
 
 function run(cmd, args, opts = {}) {
