@@ -247,6 +247,10 @@ export const HOST_MANIFEST: readonly ManifestItem[] = [
   { kind: 'glob', pattern: '/sys/bus/pci/devices/*/driver', read: 'link', why: 'bound driver (vfio-pci?)', facts: ['host.pci'] },
   { kind: 'glob', pattern: '/sys/bus/pci/devices/*/iommu_group', read: 'link', why: 'IOMMU group of each device', facts: ['host.pci'] },
   { kind: 'glob', pattern: '/sys/bus/pci/devices/*/numa_node', read: 'file', why: 'NUMA node of each device', facts: ['host.pci'] },
+  // Block devices: what a <disk type='block' device='lun'> source is (whole disk, partition, LVM, multipath, dm)
+  { kind: 'dir', path: '/sys/class/block', why: 'block devices present (RDM: the kind of a LUN source)', facts: ['host.block'] },
+  ...['partition', 'dm/name', 'dm/uuid'].map((f): ManifestItem => ({ kind: 'glob', pattern: `/sys/class/block/*/${f}`, read: 'file', why: 'partition number / device-mapper name and uuid (LVM-, mpath-, partN-) of each block device', facts: ['host.block'] })),
+  ...['/dev/disk/by-id/*', '/dev/disk/by-path/*', '/dev/mapper/*'].map((pattern): ManifestItem => ({ kind: 'glob', pattern, read: 'link', why: 'the kernel device behind a persistent block device name', facts: ['host.block'] })),
   { kind: 'command', id: 'dmesg', requires: ['dmesg'], script: 'dmesg', liveOnly: true, needsRoot: true, why: 'interrupt remapping messages (DMAR-IR / AMD-Vi)', facts: ['host.iommu'] },
 
   // swtpm
