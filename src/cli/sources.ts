@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { collectEvidence } from '../collect/collect';
 import type { EvidenceBundle } from '../collect/evidence';
@@ -18,7 +19,7 @@ import { UsageError } from './usage-error';
  */
 export const sourceFlags = {
   root: Flags.string({ summary: 'Audit a mounted root filesystem / chroot / container rootfs (read-only; live-only checks are reported not evaluated).' }),
-  snapshot: Flags.string({ summary: 'Audit an evidence snapshot made by `vmaudit collect` (repeatable).', multiple: true, multipleNonGreedy: true }),
+  snapshot: Flags.string({ summary: 'Audit an evidence snapshot made by `vmaudit collect`, or the raw output of `collect --script`; a directory: every file in it, one host each (repeatable).', multiple: true, multipleNonGreedy: true }),
   target: Flags.string({ char: 't', summary: 'Audit over SSH: ssh://user@host:port, user@host, or a Host alias from ~/.ssh/config (repeatable).', multiple: true, multipleNonGreedy: true }),
   'targets-file': Flags.string({ summary: 'Read SSH targets from FILE, one per line (# comments).', multiple: true, multipleNonGreedy: true }),
   inventory: Flags.string({ char: 'i', summary: 'Read SSH targets from an Ansible inventory (INI or YAML).', multiple: true, multipleNonGreedy: true }),
@@ -104,7 +105,7 @@ export async function gatherEvidence(flags: SourceFlagValues, opts: SourceOption
   };
   switch (mode) {
     case 'snapshot':
-      for (const file of flags.snapshot ?? []) {
+      for (const file of snapshotFiles(flags.snapshot ?? [], (dir, why) => opts.onError(dir, new ScanError('input', `${dir}: ${why}`, dir)))) {
         await guard(file, async () => {
           const b = loadSnapshot(file);
           if (b.target.kind !== opts.kind) throw new ScanError('input', `${file}: a ${b.target.kind} snapshot, not a ${opts.kind} one (use \`vmaudit scan ${b.target.kind}\`)`, file);
@@ -145,5 +146,45 @@ export async function gatherEvidence(flags: SourceFlagValues, opts: SourceOption
       );
       for (const f of outcome.failures) opts.onError(f.target.name, f.error);
     }
+  }
+}
+
+/**
+ * The files `--snapshot` names: a file as given; a directory (the per-host outputs a runner fetched, e.g.
+ * ansible/collect.yml's out/<inventory_hostname>): its regular files in name order, not recursive, dot-files
+ * skipped. An empty or unreadable directory is reported through `bad`; a missing file is left to the loader's error.
+ */
+export function snapshotFiles(args: readonly string[], bad: (dir: string, why: string) => void): string[] {
+  const out: string[] = [];
+  for (const arg of args) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(arg);
+    } catch {
+      st = undefined;
+    }
+    if (!st?.isDirectory()) {
+      out.push(arg);
+      continue;
+    }
+    let names: fs.Dirent[];
+    try {
+      names = fs.readdirSync(arg, { withFileTypes: true });
+    } catch (e) {
+      bad(arg, `cannot list the snapshot directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      continue;
+    }
+    const files = names.filter((d) => !d.name.startsWith('.') && (d.isFile() || (d.isSymbolicLink() && isFile(path.join(arg, d.name))))).map((d) => path.join(arg, d.name)).sort();
+    if (!files.length) bad(arg, 'no snapshot file in this directory');
+    out.push(...files);
+  }
+  return out;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
   }
 }

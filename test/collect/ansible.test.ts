@@ -105,6 +105,11 @@ describeWithOracles(['ansible-playbook', 'sshd', 'ssh-keygen'], 'ansible/collect
       expect(keys(d, h).length).toBeGreaterThan(3);
       expect(keys(a, h)).toEqual(keys(d, h));
     }
+    // --snapshot DIR: every file the playbook fetched, one host each, as the files named one by one
+    const viaDir = await runCli(['scan', 'host', '--snapshot', out, '--format', 'json', '--fail-on', 'none'], { env: ENV });
+    expect(viaDir.code).toBe(0);
+    const v = JSON.parse(viaDir.stdout) as Report;
+    for (const h of HOSTS) expect(keys(v, h)).toEqual(keys(a, h));
   }, 120_000);
 
   it('a cut output is a per-target error naming the file and line (exit 3), never a verdict', async () => {
