@@ -6,7 +6,7 @@ import { EXIT } from '../../cli/output';
 import { loadRulesOrExplain } from '../../cli/rules';
 import type { Rule } from '../../engine/generated/rule';
 
-/** `auto`: `vmaudit fix domain` applies the rule's fix; `choice`: its fix needs a decision; `-`: none. */
+/** `auto`: `vmaudit fix domain` (domain XML edits) or `vmaudit fix host` (host files) applies the rule's fix; `choice`: its fix needs a decision; `-`: none. */
 function fixability(r: Rule): 'auto' | 'choice' | '-' {
   const f = r.remediation.fix;
   if (f) return f.kind === 'choice' ? 'choice' : 'auto';
@@ -39,7 +39,7 @@ export default class RulesList extends Command {
       process.stdout.write(`${'ID'.padEnd(w)}  ${'SEVERITY'.padEnd(8)}  ${'SCOPE'.padEnd(6)}  ${'GUIDE SECTION'.padEnd(38)}  TITLE\n`);
       for (const r of shown) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.scope.padEnd(6)}  ${(r.guide ?? []).join(', ').padEnd(38)}  ${r.title}${r['opt-in'] ? ' (opt-in)' : ''}${FIX_MARK[fixability(r)]}\n`);
       const optIn = shown.filter((r) => r['opt-in']).length;
-      process.stdout.write(`[auto-fix]: \`vmaudit fix domain\` applies the fix; [fix: choice]: the fix needs the operator's decision (reported)\n`);
+      process.stdout.write(`[auto-fix]: \`vmaudit fix domain\` (domain XML) or \`vmaudit fix host\` (host files) applies the fix; [fix: choice]: the fix needs the operator's decision (reported)\n`);
       process.stdout.write(`${shown.length} rules${optIn ? ` (${optIn} opt-in: run only when a policy names them, e.g. --policy strict)` : ''}\n`);
     }
     if (errors.length) this.exit(EXIT.USAGE);
