@@ -17,6 +17,7 @@
  *
  * Options: --count N (10000)  --seed S (1)  --runs R (3, batch runs per side)  --single-runs R (15)
  *          --workers N (sets VMAUDIT_WORKERS for the batch runs)  --no-determinism  --no-corpus  --out FILE
+ *          --only memory ((b) alone: R vmaudit runs, figures printed, results file untouched)
  */
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -141,6 +142,22 @@ function main() {
   const env = { ...process.env, VMAUDIT_BENCH_PROBE: probe };
   if (WORKERS !== undefined) env.VMAUDIT_WORKERS = WORKERS;
   const cliArgs = ['--require', path.join(__dirname, 'probe.js'), BIN, 'scan', 'domain', ...files, '--format', 'json', '--output', report, '--fail-on', 'none'];
+
+  // `--only memory`: (b) alone (vmaudit runs, no baseline, no start-up or corpus runs); prints the figures and leaves
+  // bench/results.json as it is.
+  if (option('only', '') === 'memory') {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      fs.rmSync(probe, { force: true });
+      const load = os.loadavg()[0];
+      const a = timed(process.execPath, cliArgs, { env });
+      if (a.status !== 0 && a.status !== 3) throw new Error(`vmaudit exited ${a.status}: ${a.stderr.slice(0, 2000)}`);
+      const p = JSON.parse(fs.readFileSync(probe, 'utf8'));
+      runs.push({ peakRssMiB: round(p.maxRssKiB / 1024, 0), cpuMs: round(p.cpuMs, 0), wallMs: round(a.ms, 0), loadBefore: round(load, 2), loadAfter: round(os.loadavg()[0], 2), reportSha256: sha(report) });
+    }
+    process.stdout.write(`${JSON.stringify({ workers: WORKERS ?? 'default', target: TARGET.memoryMiB, peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)), runs }, null, 2)}\n`);
+    return;
+  }
 
   // (a) + (b): alternate baseline and vmaudit runs so that machine noise hits both alike.
   const base = [];
