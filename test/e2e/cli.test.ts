@@ -153,7 +153,7 @@ describe('vmaudit CLI (spawned ./bin/run.js)', () => {
     expect(r.code).toBe(0);
     for (const rule of builtin) expect(r.stdout).toMatch(new RegExp(`^${rule.id}\\s+${rule.severity}\\s+${rule.scope}\\s+${(rule.guide ?? []).join(', ').replace(/[()/.]/g, '\\$&')}\\s+`, 'm'));
     expect(r.stdout).toContain(`${builtin.length} rules`);
-    expect(r.stdout).toMatch(/^DOM-SEC-004 .* \(opt-in\)$/m);
+    expect(r.stdout).toMatch(/^DOM-SEC-004 .* \(opt-in\)( \[[a-z: -]+\])?$/m);
     const json = JSON.parse((await cli(['rules', 'list', '--json'])).stdout) as { id: string; guide: string[]; optIn: boolean }[];
     expect(json.map((x) => x.id).sort()).toEqual(builtin.map((x) => x.id).sort());
     expect(json.filter((x) => x.optIn).map((x) => x.id)).toEqual(builtin.filter((x) => x['opt-in']).map((x) => x.id).sort());
