@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Rule } from './generated/rule';
 import { celEnvironment } from './cel';
+import { ruleExpressions } from './rule-expressions';
 
 /**
  * Load-time type checking of a rule's CEL against the fact model (schemas/facts/*.schema.json).
@@ -526,22 +527,6 @@ function paramsType(rule: Rule): T {
 
 const MAIN: Record<Rule['scope'], string> = { domain: 'domain', host: 'host', guest: 'guest', cross: 'host' };
 
-/** Every CEL expression and template of a rule, by JSON pointer. */
-export function ruleExpressions(rule: Rule): [string, string, 'expr' | 'template'][] {
-  const fix = rule.remediation.fix as Record<string, string | undefined> | undefined;
-  const out: [string, string | undefined, 'expr' | 'template'][] = [
-    ['/for-each', rule['for-each'], 'expr'],
-    ['/where', rule.where, 'expr'],
-    ['/assert', rule.assert, 'expr'],
-    ['/location', rule.location, 'expr'],
-    ['/subject', rule.subject, 'expr'],
-    ['/message', rule.message, 'template'],
-    ['/remediation/text', rule.remediation.text, 'template'],
-    ['/remediation/snippet/content', rule.remediation.snippet?.content, 'template'],
-    ...['value', 'content', 'choice', 'path', 'mode', 'owner', 'group'].map((k): [string, string | undefined, 'template'] => [`/remediation/fix/${k}`, fix?.[k], 'template']),
-  ];
-  return out.filter((e): e is [string, string, 'expr' | 'template'] => e[1] !== undefined);
-}
 
 /** The type of a fact path (`host.selinux.runtime`), or why it does not exist. */
 export function pathType(scope: Rule['scope'], factPath: string): { type?: T; error?: string } {

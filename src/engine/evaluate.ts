@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceLocation } from '../util/location';
 import type { Rule, Severity } from './generated/rule';
+import { FIX_TEMPLATE_FIELDS } from './rule-expressions';
 import { CelBudgetExceeded, charge, compileExpr, compileTemplate, display, firstLine, newMeter, withEvaluationBudget, withMeter, type CompiledExpr } from './cel';
 import { platformApplies, UNKNOWN_PLATFORM, type PlatformInfo } from '../facts/common/platform';
 import type { Finding, FindingFix, NotEvaluated, TargetRef } from './findings';
@@ -90,7 +91,8 @@ function fixTemplate(rule: Rule): ((ctx: Record<string, unknown>) => FindingFix)
     const content = f.content === undefined ? undefined : compileTemplate(f.content);
     const choice = f.choice === undefined ? undefined : compileTemplate(f.choice);
     const tpl = (s: string | undefined) => (s === undefined ? undefined : compileTemplate(s));
-    const host = { path: tpl(f.path), mode: tpl(f.mode), owner: tpl(f.owner), group: tpl(f.group), cmdline: tpl(f.cmdline), unit: tpl(f.unit), settings: tpl(f.settings), note: tpl(f.note), parameter: tpl(f.parameter) };
+    // the other template fields (host fixes: path, mode, unit, settings, note...)
+    const host = Object.fromEntries(FIX_TEMPLATE_FIELDS.filter((k) => k !== 'value' && k !== 'content' && k !== 'choice').map((k) => [k, tpl(f[k])]));
     return (ctx) => {
       const c = choice?.(ctx);
       return {

@@ -9,6 +9,7 @@ import type { Rule } from './generated/rule';
 import { readInputText } from '../util/read-input';
 import { yamlToJs } from '../util/yaml-limits';
 import { CelCompileError, compileExpr, compileTemplate } from './cel';
+import { ruleExpressions } from './rule-expressions';
 // cel-check (the load-time type checker) is loaded on first use: the start-up path reads the bundle of built-in rules.
 import type * as CelCheck from './cel-check';
 
@@ -110,25 +111,7 @@ export function loadRuleFile(file: string, text?: string): { rule?: Rule; errors
   const errors: RuleLoadError[] = [];
   const base = path.basename(file).replace(/\.ya?ml$/, '');
   if (base !== rule.id) errors.push({ file, path: '/id', line: lineOf(doc, lc, '/id'), message: `rule id '${rule.id}' does not match the file name '${base}'` });
-  const exprs: [string, string | undefined, 'expr' | 'template'][] = [
-    ['/for-each', rule['for-each'], 'expr'],
-    ['/where', rule.where, 'expr'],
-    ['/assert', rule.assert, 'expr'],
-    ['/location', rule.location, 'expr'],
-    ['/subject', rule.subject, 'expr'],
-    ['/message', rule.message, 'template'],
-    ['/remediation/text', rule.remediation.text, 'template'],
-    ['/remediation/snippet/content', rule.remediation.snippet?.content, 'template'],
-    ['/remediation/fix/value', rule.remediation.fix?.value, 'template'],
-    ['/remediation/fix/content', rule.remediation.fix?.content, 'template'],
-    ['/remediation/fix/choice', rule.remediation.fix?.choice, 'template'],
-    ['/remediation/fix/path', rule.remediation.fix?.path, 'template'],
-    ['/remediation/fix/mode', rule.remediation.fix?.mode, 'template'],
-    ['/remediation/fix/owner', rule.remediation.fix?.owner, 'template'],
-    ['/remediation/fix/group', rule.remediation.fix?.group, 'template'],
-  ];
-  for (const [p, src, kind] of exprs) {
-    if (src === undefined) continue;
+  for (const [p, src, kind] of ruleExpressions(rule)) {
     try {
       if (kind === 'expr') compileExpr(src);
       else compileTemplate(src);

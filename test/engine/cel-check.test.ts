@@ -69,6 +69,15 @@ describe('load-time type check of CEL against the fact model', () => {
     expect(errorsOf(r)).toEqual(["/remediation/text: undefined field 'listenAdresses' of GraphicsFacts (did you mean 'listenAddresses'?) in `it.listenAdresses`"]);
   });
 
+  it('every template field of a fix is compiled and checked, host ones included (note, settings, unit, parameter...)', () => {
+    const host = (fix: Record<string, string>) => ({ ...rule('true'), scope: 'host', remediation: { text: 't', fix: { kind: 'systemd-dropin', ...fix } } }) as unknown as Rule;
+    expect(errorsOf(host({ unit: 'libvirtd.socket', section: 'Socket', settings: 'SocketMode=0600', note: 'run {{ host.libvirtd.nme }}' }))).toEqual([
+      expect.stringMatching(/^\/remediation\/fix\/note: undefined field 'nme' of /),
+    ]);
+    const text = `id: T-CHK-002\ntitle: A kernel parameter fix with a broken template\narea: security\nscope: host\nseverity: low\nguide: [beyond-guide]\nassert: 'true'\nmessage: m\nrationale: r\nremediation:\n  text: t\n  fix:\n    kind: kernel-cmdline\n    parameter: "{{ 1 + }}"\n`;
+    expect(loadRuleFile('/x/T-CHK-002.yaml', text).errors.map((e) => `${e.path} line ${e.line}`)).toEqual(['/remediation/fix/parameter line 14']);
+  });
+
   it('macros bind their variable to the element type (nested all/exists/map/filter, cel.bind)', () => {
     expect(errorsOf(rule("domain.disks.exists(d, d.driver != null && d.driver.cach == 'none')"))[0]).toContain("undefined field 'cach'");
     expect(errorsOf(rule('domain.cputune.vcpupins.map(p, p.cpuset).all(c, c.cpu == null)'))[0]).toContain("undefined field 'cpu' of CpusetFact");
