@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readDirectoryArg } from './directory-arg';
 import type { Readable } from 'node:stream';
 import { displayPath, type DomainInput } from '../engine/scan-domains';
 import { decodeXmlBytes, MAX_XML_BYTES } from '../facts/xml';
@@ -36,27 +36,16 @@ export async function expandDomainArgs(args: readonly string[], stdin: Readable 
       inputs.push(await readDomainStdin(stdin));
       continue;
     }
-    let dir = false;
-    try {
-      dir = fs.statSync(arg).isDirectory();
-    } catch {
-      // Not there or not reachable: read as a file, which reports why.
-    }
-    if (!dir) {
+    const listed = readDirectoryArg(arg, (d) => d.name.endsWith('.xml') && !d.isDirectory());
+    if (listed.kind === 'file') {
       files.push(arg);
       continue;
     }
-    let names: string[];
-    try {
-      names = fs
-        .readdirSync(arg, { withFileTypes: true })
-        .filter((d) => d.name.endsWith('.xml') && !d.name.startsWith('.') && !d.isDirectory())
-        .map((d) => d.name)
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    } catch (err) {
-      inputs.push({ file: displayPath(arg), readError: `is a directory that cannot be listed: ${describeReadError(err)}` });
+    if (listed.kind === 'unlistable') {
+      inputs.push({ file: displayPath(arg), readError: `is a directory that cannot be listed: ${describeReadError(listed.error)}` });
       continue;
     }
+    const names = listed.names;
     if (names.length === 0) throw new UsageError(`${arg}: no *.xml file in this directory (subdirectories are not searched)`);
     for (const n of names) files.push(path.join(arg, n));
   }

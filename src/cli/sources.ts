@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
+import { readDirectoryArg } from './directory-arg';
 import { collectEvidence } from '../collect/collect';
 import type { EvidenceBundle } from '../collect/evidence';
 import type { ManifestItem } from '../collect/manifest';
@@ -157,26 +158,13 @@ export async function gatherEvidence(flags: SourceFlagValues, opts: SourceOption
 export function snapshotFiles(args: readonly string[], bad: (dir: string, why: string) => void): string[] {
   const out: string[] = [];
   for (const arg of args) {
-    let st: fs.Stats | undefined;
-    try {
-      st = fs.statSync(arg);
-    } catch {
-      st = undefined;
+    const listed = readDirectoryArg(arg, (d) => d.isFile() || (d.isSymbolicLink() && isFile(path.join(arg, d.name))));
+    if (listed.kind === 'file') out.push(arg);
+    else if (listed.kind === 'unlistable') bad(arg, `cannot list the snapshot directory: ${(listed.error as NodeJS.ErrnoException).code ?? (listed.error as Error).message}`);
+    else {
+      if (!listed.names.length) bad(arg, 'no snapshot file in this directory');
+      out.push(...listed.names.map((n) => path.join(arg, n)));
     }
-    if (!st?.isDirectory()) {
-      out.push(arg);
-      continue;
-    }
-    let names: fs.Dirent[];
-    try {
-      names = fs.readdirSync(arg, { withFileTypes: true });
-    } catch (e) {
-      bad(arg, `cannot list the snapshot directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      continue;
-    }
-    const files = names.filter((d) => !d.name.startsWith('.') && (d.isFile() || (d.isSymbolicLink() && isFile(path.join(arg, d.name))))).map((d) => path.join(arg, d.name)).sort();
-    if (!files.length) bad(arg, 'no snapshot file in this directory');
-    out.push(...files);
   }
   return out;
 }
